@@ -1,0 +1,223 @@
+"""`mapping.yml`: the reviewed source of truth of one province's merger.
+
+Shape (format 1):
+
+    format: 1
+    province: Lâm Đồng
+    source: {kind: dataset, ...}
+    new_units:                      # sorted by code
+      - code: "22918"
+        name: Phường Mũi Né
+        latitude: 10.93             # optional
+        longitude: 108.28           # optional
+        formed_from:                # old units, sorted by code
+          - {code: "22915", name: Phường Mũi Né, district: Thành phố Phan Thiết,
+             district_code: "593", province: Bình Thuận, primary: true}
+
+An old unit split between several new units is listed under each of them with
+the same details; exactly one of those entries has `primary: true`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from controller.errors import Diagnostics
+from controller.model import Mapping
+from controller.names import normalize
+from controller.sources.rows import Row, build_mapping
+from controller.yamlio import KeyPath, LineIndex, dump_yaml, key_path_text, parse_yaml
+
+FORMAT = 1
+TOP_KEYS = ("format", "province", "source", "new_units")
+UNIT_KEYS = ("code", "name", "latitude", "longitude", "formed_from")
+OLD_KEYS = ("code", "name", "district", "district_code", "province", "primary")
+
+
+class _Reader:
+    """Field checks of one mapping.yml, every problem recorded with its line and key path."""
+
+    def __init__(self, path: Path, index: LineIndex, diagnostics: Diagnostics) -> None:
+        self.path = path
+        self.index = index
+        self.diagnostics = diagnostics
+
+    def error(self, key_path: KeyPath, message: str, hint: str | None = None) -> None:
+        self.diagnostics.add(self.path, self.index.line(key_path), message,
+                             key=key_path_text(key_path) or None, hint=hint)
+
+    def unknown_keys(self, data: dict, allowed: tuple[str, ...], key_path: KeyPath) -> None:
+        for key in data:
+            if key not in allowed:
+                self.error((*key_path, str(key)), f"unknown key {key!r} (allowed: {', '.join(allowed)})")
+
+    def text(self, data: dict, key: str, key_path: KeyPath) -> str | None:
+        value = data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.error((*key_path, key) if key in data else key_path, f"{key} is missing or empty")
+            return None
+        if not isinstance(value, str):
+            self.error((*key_path, key), f"{key} must be text, got {value!r}")
+            return None
+        return normalize(value)
+
+    def code(self, data: dict, key: str, key_path: KeyPath, *, required: bool = True) -> str | None:
+        value = data.get(key)
+        if value is None or value == "":
+            if required:
+                self.error((*key_path, key) if key in data else key_path, f"{key} is missing or empty")
+            return None if required else ""
+        if isinstance(value, int) and not isinstance(value, bool):
+            self.error((*key_path, key), f"{key} {value} must be quoted text to keep leading zeros",
+                       hint=f'write {key}: "{value}"')
+            return None
+        if not isinstance(value, str) or not value.strip().isdigit() or not value.strip().isascii():
+            self.error((*key_path, key), f"{key} {value!r} is not a numeric code (digits only)")
+            return None
+        return value.strip()
+
+    def coordinate(self, data: dict, key: str, key_path: KeyPath) -> float | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.error((*key_path, key), f"{key} must be a number, got {value!r}")
+            return None
+        return float(value)
+
+
+def read_mapping(path: str | Path) -> tuple[Mapping | None, Diagnostics]:
+    """The mapping in `path`, or None and every problem found (never raises on bad input)."""
+    path = Path(path)
+    data, index, diagnostics = parse_yaml(path)
+    if data is None:
+        return None, diagnostics
+    reader = _Reader(path, index, diagnostics)
+    if not isinstance(data, dict):
+        reader.error((), "mapping.yml must be a mapping with keys " + ", ".join(TOP_KEYS))
+        return None, diagnostics
+    reader.unknown_keys(data, TOP_KEYS, ())
+    if data.get("format") != FORMAT:
+        reader.error(("format",), f"format must be {FORMAT}, got {data.get('format')!r}")
+    province = reader.text(data, "province", ())
+    source = data.get("source") or {}
+    if not isinstance(source, dict):
+        reader.error(("source",), "source must be a mapping")
+        source = {}
+    units = data.get("new_units")
+    if not isinstance(units, list) or not units:
+        reader.error(("new_units",) if "new_units" in data else (), "new_units must be a non-empty list")
+        return None, diagnostics
+
+    rows: list[Row] = []
+    first_line_of_code: dict[str, int | None] = {}
+    for position, unit in enumerate(units):
+        unit_path: KeyPath = ("new_units", position)
+        if not isinstance(unit, dict):
+            reader.error(unit_path, "each new unit must be a mapping with code, name and formed_from")
+            continue
+        reader.unknown_keys(unit, UNIT_KEYS, unit_path)
+        code = reader.code(unit, "code", unit_path)
+        name = reader.text(unit, "name", unit_path)
+        latitude = reader.coordinate(unit, "latitude", unit_path)
+        longitude = reader.coordinate(unit, "longitude", unit_path)
+        if code is not None:
+            if code in first_line_of_code:
+                reader.error((*unit_path, "code"),
+                             f"new unit {code} is listed twice (first at line {first_line_of_code[code]})",
+                             hint="merge the two entries")
+                continue
+            first_line_of_code[code] = index.line((*unit_path, "code"))
+        formed_from = unit.get("formed_from")
+        if not isinstance(formed_from, list) or not formed_from:
+            reader.error((*unit_path, "formed_from") if "formed_from" in unit else unit_path,
+                         "formed_from must be a non-empty list of old units")
+            continue
+        for old_position, old in enumerate(formed_from):
+            old_path: KeyPath = (*unit_path, "formed_from", old_position)
+            if not isinstance(old, dict):
+                reader.error(old_path, "each old unit must be a mapping with " + ", ".join(OLD_KEYS))
+                continue
+            reader.unknown_keys(old, OLD_KEYS, old_path)
+            fields = (
+                reader.code(old, "code", old_path),
+                reader.text(old, "name", old_path),
+                reader.text(old, "district", old_path),
+                reader.code(old, "district_code", old_path, required=False),
+                reader.text(old, "province", old_path),
+            )
+            primary = old.get("primary")
+            if not isinstance(primary, bool):
+                reader.error((*old_path, "primary") if "primary" in old else old_path,
+                             f"primary must be true or false, got {primary!r}")
+                continue
+            if None in fields or None in (code, name, province):
+                continue
+            old_code, old_name, district, district_code, old_province = fields
+            rows.append(Row(
+                file=str(path), line=index.line(old_path), key=key_path_text(old_path),
+                old_province=old_province, old_district=district, old_unit=old_name, old_code=old_code,
+                new_province=province, new_unit=name, new_code=code, primary=primary,
+                old_district_code=district_code or "", latitude=latitude, longitude=longitude,
+            ))
+    if diagnostics:
+        # Cross-row checks still run so one pass reports everything.
+        build_mapping(rows, diagnostics, {"file": str(path)})
+        return None, diagnostics
+    mapping = build_mapping(rows, diagnostics, {str(k): str(v) for k, v in source.items()})
+    return (None if diagnostics else mapping), diagnostics
+
+
+def _header(mapping: Mapping) -> str:
+    source = mapping.source
+    origin = source.get("description") or ", ".join(f"{key}={value}" for key, value in source.items())
+    lines = [
+        "Generated by `mergectl import` " + (f"from {origin}" if origin else ""),
+        f"The reviewed source of truth of the 2025 merger for {mapping.province}: review it, keep it",
+        "under version control. Re-importing rewrites this file and reports what changed;",
+        "province.yml, state/ and staff/ are never touched by an import.",
+        "One entry per new unit with the old units it is formed from. An old unit split between",
+        "several new units is listed under each of them; exactly one has primary: true (the one",
+        "that inherits its data, domain and accounts).",
+    ]
+    islands = [old for old in mapping.old_units.values()
+               if old.district.code and old.code == old.district.code]
+    if islands:
+        names = ", ".join(f"{old.name} ({old.code})" for old in islands)
+        lines.append("Island districts without communes are their own old unit (code = district code):")
+        lines.append(f"  {names}.")
+    return "\n".join(lines)
+
+
+def mapping_document(mapping: Mapping) -> dict[str, Any]:
+    """The plain-data form of mapping.yml (also what `--json` style consumers can use)."""
+    units = []
+    for unit in mapping.new_units.values():
+        entry: dict[str, Any] = {"code": unit.code, "name": unit.name}
+        if unit.latitude is not None:
+            entry["latitude"] = unit.latitude
+        if unit.longitude is not None:
+            entry["longitude"] = unit.longitude
+        formed_from = []
+        for succession in unit.formed_from:
+            old = mapping.old_units[succession.old_code]
+            old_entry: dict[str, Any] = {"code": old.code, "name": old.name, "district": old.district.name}
+            if old.district.code:
+                old_entry["district_code"] = old.district.code
+            old_entry["province"] = old.district.province
+            old_entry["primary"] = succession.primary
+            formed_from.append(old_entry)
+        entry["formed_from"] = formed_from
+        units.append(entry)
+    return {
+        "format": FORMAT,
+        "province": mapping.province,
+        "source": dict(mapping.source),
+        "new_units": units,
+    }
+
+
+def mapping_to_yaml(mapping: Mapping) -> str:
+    """mapping.yml text: commented header, then the document with new units sorted by code."""
+    return dump_yaml(mapping_document(mapping), header=_header(mapping))
