@@ -221,3 +221,41 @@ def mapping_document(mapping: Mapping) -> dict[str, Any]:
 def mapping_to_yaml(mapping: Mapping) -> str:
     """mapping.yml text: commented header, then the document with new units sorted by code."""
     return dump_yaml(mapping_document(mapping), header=_header(mapping))
+
+
+def mapping_changes(before: Mapping, after: Mapping) -> list[str]:
+    """What a re-import changes, one line each: new units added/removed/renamed, old units moved."""
+    changes: list[str] = []
+    for code, unit in after.new_units.items():
+        previous = before.new_units.get(code)
+        if previous is None:
+            changes.append(f"+ new unit {code} {unit.name} (added)")
+        elif previous.name != unit.name:
+            changes.append(f"~ new unit {code} renamed: {previous.name} -> {unit.name}")
+    for code, unit in before.new_units.items():
+        if code not in after.new_units:
+            changes.append(f"- new unit {code} {unit.name} (removed)")
+
+    def successors(mapping: Mapping) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for unit in mapping.new_units.values():
+            for succession in unit.formed_from:
+                mark = "*" if succession.primary else ""
+                found.setdefault(succession.old_code, []).append(f"{unit.code}{mark}")
+        return {code: sorted(targets) for code, targets in found.items()}
+
+    old_before, old_after = successors(before), successors(after)
+    for code, targets in old_after.items():
+        name = after.old_units[code].name
+        if code not in old_before:
+            changes.append(f"+ old unit {code} {name} -> {', '.join(targets)} (added)")
+        elif old_before[code] != targets:
+            moved = f"{', '.join(old_before[code])} -> {', '.join(targets)}"
+            changes.append(f"> old unit {code} {name} moved: {moved}")
+        elif before.old_units[code].name != name:
+            changes.append(f"~ old unit {code} renamed: {before.old_units[code].name} -> {name}")
+    for code, targets in old_before.items():
+        if code not in old_after:
+            name = before.old_units[code].name
+            changes.append(f"- old unit {code} {name} (removed; was -> {', '.join(targets)})")
+    return changes

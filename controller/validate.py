@@ -1,0 +1,70 @@
+"""Validation of a whole workspace: mapping.yml, then province.yml, then every workstream's own checks.
+
+All problems are collected into one Diagnostics so `mergectl validate` reports
+everything in one run. Workstreams add checks without editing this file: any
+module in `controller/contrib/` that defines
+`validate(workspace, mapping, province, diagnostics) -> None` is called.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from controller.errors import Diagnostics
+from controller.mapping_io import read_mapping
+from controller.model import Mapping
+from controller.sources.rows import build_mapping, check_rows  # re-exported: the mapping rules
+from controller.workspace import Workspace
+
+__all__ = ["build_mapping", "check_rows", "contrib_validators", "validate_province", "validate_workspace"]
+
+
+def contrib_validators() -> list[tuple[str, Callable[..., Any]]]:
+    """(module name, validate function) of every contrib module that defines one, by module name."""
+    try:
+        contrib: ModuleType = importlib.import_module("controller.contrib")
+    except ModuleNotFoundError:
+        return []
+    found = []
+    for module_info in sorted(pkgutil.iter_modules(contrib.__path__), key=lambda info: info.name):
+        if module_info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{contrib.__name__}.{module_info.name}")
+        validate = getattr(module, "validate", None)
+        if callable(validate):
+            found.append((module_info.name, validate))
+    return found
+
+
+def validate_province(ws: Workspace, mapping: Mapping, diagnostics: Diagnostics) -> Any:
+    """province.yml checked by controller.province (pools, overlaps, sizes, domains); None when absent."""
+    try:
+        province_module = importlib.import_module("controller.province")
+    except ModuleNotFoundError:
+        return None
+    if not ws.province_path.exists():
+        diagnostics.add(ws.province_path, None, "file not found",
+                        hint="re-run `mergectl import` to write the commented default")
+        return None
+    province, found = province_module.load_province(ws.province_path, mapping)
+    diagnostics.extend(found)
+    return province
+
+
+def validate_workspace(ws: Workspace) -> tuple[Mapping | None, object | None, Diagnostics]:
+    """(mapping, province config, diagnostics) of a workspace; later checks run only on valid inputs."""
+    diagnostics = Diagnostics()
+    mapping, found = read_mapping(ws.mapping_path)
+    diagnostics.extend(found)
+    if mapping is None:
+        return None, None, diagnostics
+    province = validate_province(ws, mapping, diagnostics)
+    if province is None:
+        return mapping, None, diagnostics
+    for _name, validate in contrib_validators():
+        validate(ws, mapping, province, diagnostics)
+    return mapping, province, diagnostics
