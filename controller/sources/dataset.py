@@ -116,6 +116,16 @@ def list_old_provinces() -> list[str]:
     return sorted(_load().old_province_names.values())
 
 
+def list_formed_from() -> dict[str, list[str]]:
+    """Each new province (short name) with the old provinces it was formed from."""
+    data = _load()
+    return {
+        _short(data.new_province_names[new_key]): [_short(data.old_province_names[key]) for key in old_keys]
+        for new_key, old_keys in sorted(data.converter["DICT_PROVINCE"].items(),
+                                        key=lambda item: province_key(data.new_province_names[item[0]]))
+    }
+
+
 def _resolve(name: str, names_by_key: dict[str, str], what: str) -> str:
     """Package key of the province called `name` (with/without diacritics, type, any case)."""
     wanted = province_key(name)
