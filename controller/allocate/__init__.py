@@ -1,0 +1,72 @@
+"""Stable allocation: labels, prefixes, sites, legacy endpoints, e-doc codes, quarantine.
+
+`allocate()` is pure (mapping, province, previous state, today) -> (state, allocations,
+diagnostics); `allocate_workspace()` is the edge that reads the workspace and, when
+asked, writes `state/allocations.yml` atomically under the workspace lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from controller.allocate.engine import allocate, district_key, vc_mac
+from controller.allocate.result import (
+    Allocations,
+    CommuneAllocation,
+    OldDistrictAllocation,
+    OldUnitAllocation,
+)
+from controller.allocate.state import State, load_state, save_state, state_path
+from controller.errors import InvalidInput
+from controller.model import Mapping
+from controller.province import ProvinceConfig
+
+__all__ = [
+    "Allocations",
+    "CommuneAllocation",
+    "OldDistrictAllocation",
+    "OldUnitAllocation",
+    "State",
+    "Validated",
+    "allocate",
+    "allocate_workspace",
+    "district_key",
+    "load_state",
+    "save_state",
+    "validated_inputs",
+    "vc_mac",
+]
+
+
+@dataclass
+class Validated:
+    mapping: Mapping
+    province: ProvinceConfig
+
+
+def validated_inputs(workspace) -> Validated:
+    """mapping + province of a workspace; InvalidInput with every problem otherwise."""
+    from controller.validate import validate_workspace
+
+    workspace.require()
+    mapping, province, diagnostics = validate_workspace(workspace)
+    if diagnostics or mapping is None or province is None:
+        raise InvalidInput(diagnostics)
+    return Validated(mapping, province)
+
+
+def allocate_workspace(
+    workspace, inputs: Validated, *, write: bool, today: dt.date | None = None
+) -> tuple[State, Allocations, bool]:
+    """(state, allocations, changed). With `write`, the caller must hold `workspace.lock()`."""
+    previous, diagnostics = load_state(workspace.state_dir)
+    if diagnostics:
+        raise InvalidInput(diagnostics)
+    state, allocations, found = allocate(inputs.mapping, inputs.province, previous, today)
+    if found:
+        raise InvalidInput(found)
+    changed = state.generation != previous.generation or not state_path(workspace.state_dir).exists()
+    if write and changed:
+        save_state(workspace.state_dir, state)
+    return state, allocations, changed

@@ -1,0 +1,667 @@
+"""The allocator: a pure function (mapping, province, previous state, today) -> (state, allocations).
+
+Order of work, each step keyed by stable identities and done in code order:
+1. owners that disappeared (communes, sites, old units, districts) release into quarantine;
+2. what is still held stays where it is (OpenStack-Ansible's persisted assignments);
+3. what is new is taken first-fit from free space = pool - held - quarantined, each
+   pool's whole request checked before anything is taken (NetBox's rule);
+4. the generation increments when anything changed.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Callable
+
+from netaddr import IPAddress, IPNetwork
+
+from controller.allocate.labels import choose_label
+from controller.allocate.pools import Pool, PoolExhausted
+from controller.allocate.result import (
+    Allocations,
+    CommuneAllocation,
+    Endpoint,
+    FormedFrom,
+    OldDistrictAllocation,
+    OldUnitAllocation,
+    SiteAllocation,
+    Successor,
+    VcRoom,
+)
+from controller.allocate.state import (
+    CommuneState,
+    EndpointState,
+    QuarantineItem,
+    SiteState,
+    State,
+)
+from controller.errors import Diagnostics
+from controller.model import Mapping, NewUnit, OldDistrict
+from controller.names import ascii_fold, normalize, province_label, strip_type, unit_type
+from controller.names import label as bare_label
+from controller.province import ProvinceConfig, SiteSpec, split_lan
+
+_NOT_LABEL = re.compile(r"[^a-z0-9]")
+# Host names of the province's servers are labels under the province domain too.
+RESERVED_LABELS = frozenset(
+    {"www", "mail", "ns1", "ns2", "ldap", "portal", "archive", "core1", "autodiscover"}
+)
+
+
+def district_key(district: OldDistrict) -> str:
+    return f"{district.province}/{district.name}"
+
+
+def district_labels(mapping: Mapping) -> dict[str, str]:
+    """Label of every old district, unique inside its old province.
+
+    Two districts of one old province can fold to the same label (Hà Tĩnh had
+    both "Thị xã Kỳ Anh" and "Huyện Kỳ Anh"): those keep their type in the label.
+    """
+    by_province: dict[str, dict[str, list[OldDistrict]]] = defaultdict(lambda: defaultdict(list))
+    for district in mapping.old_districts():
+        by_province[district.province][bare_label(district.name)].append(district)
+    labels: dict[str, str] = {}
+    for groups in by_province.values():
+        for base, districts in groups.items():
+            for district in districts:
+                full = _NOT_LABEL.sub("", ascii_fold(district.name))
+                labels[district_key(district)] = base if len(districts) == 1 else full
+    return labels
+
+
+def vc_mac(province_label_: str, code: str, room: str) -> str:
+    """Deterministic locally-administered unicast MAC (02:4d:...), stable per commune and room."""
+    digest = hashlib.sha256(f"{province_label_}/{code}/{room}".encode()).digest()
+    return "02:4d:" + ":".join(f"{byte:02x}" for byte in digest[:4])
+
+
+class _Run:
+    """One allocation run: the new state being built and what it released."""
+
+    def __init__(self, previous: State, province: ProvinceConfig, today: dt.date) -> None:
+        self.state = copy.deepcopy(previous)
+        self.province = province
+        self.today = today
+        self.generation = previous.generation + 1  # the generation this run creates if anything changes
+        self.released: list[QuarantineItem] = []
+
+    def release(self, kind: str, value: str, owner: str, reason: str) -> None:
+        if not value or self.state.is_quarantined(kind, value):
+            return
+        item = QuarantineItem(kind, value, owner, reason, self.generation, self.today.isoformat())
+        self.state.quarantine.append(item)
+        self.released.append(item)
+
+    def held_in_quarantine(self, kinds: tuple[str, ...]) -> list[str]:
+        """Values still inside the policy (edoc codes are closed for good: never reissued)."""
+        policy = self.province.quarantine
+        return [
+            item.value
+            for item in self.state.quarantine
+            if item.kind in kinds
+            and (item.kind == "edoc" or not policy.releases(item.generation, self.generation, self.today))
+        ]
+
+    def quarantined_networks(self) -> list[IPNetwork]:
+        networks = []
+        for value in self.held_in_quarantine(("address", "prefix", "line")):
+            try:
+                networks.append(IPNetwork(value))
+            except Exception:  # a line id that is not an address: nothing to hold in a pool
+                continue
+        return networks
+
+
+def allocate(
+    mapping: Mapping,
+    province: ProvinceConfig,
+    previous: State,
+    today: dt.date | None = None,
+) -> tuple[State, Allocations, Diagnostics]:
+    """New state, the allocations to render, and diagnostics (pool exhaustion); writes nothing."""
+    today = today or dt.date.today()
+    diagnostics = Diagnostics()
+    run = _Run(previous, province, today)
+    successions = _successions_by_old_code(mapping)
+    dlabels = district_labels(mapping)
+
+    _release_vanished(run, mapping, dlabels)
+    _assign_labels(run, mapping, successions, dlabels)
+    _assign_prefixes(run, mapping, diagnostics)
+    _assign_sites(run, mapping, diagnostics)
+    _assign_legacy_endpoints(run, mapping, dlabels, diagnostics)
+    _assign_edoc_codes(run, mapping)
+
+    state = run.state
+    if state.content() != previous.content():
+        state.generation = run.generation
+        state.updated = today.isoformat()
+    else:
+        state.generation = previous.generation
+        state.updated = previous.updated
+    allocations = _build_allocations(run, mapping, successions, dlabels, diagnostics)
+    return state, allocations, diagnostics
+
+
+def _successions_by_old_code(mapping: Mapping) -> dict[str, list[tuple[NewUnit, bool]]]:
+    index: dict[str, list[tuple[NewUnit, bool]]] = defaultdict(list)
+    for code in sorted(mapping.new_units):
+        unit = mapping.new_units[code]
+        for succession in unit.formed_from:
+            index[succession.old_code].append((unit, succession.primary))
+    return index
+
+
+def _primary_of(successions: list[tuple[NewUnit, bool]]) -> NewUnit:
+    if len(successions) == 1:
+        return successions[0][0]
+    return next((unit for unit, primary in successions if primary), successions[0][0])
+
+
+# --------------------------------------------------------------------------- releases
+
+
+def _release_endpoint(run: _Run, entry: EndpointState | SiteState, owner: str, reason: str) -> None:
+    run.release("prefix", entry.link_prefix, owner, reason)
+    run.release("address", entry.loopback, owner, reason)
+
+
+def _release_vanished(run: _Run, mapping: Mapping, dlabels: dict[str, str]) -> None:
+    state = run.state
+    for code in sorted(set(state.communes) - set(mapping.new_units)):
+        entry = state.communes.pop(code)
+        owner = f"commune {code} ({entry.name})"
+        reason = "commune no longer in mapping.yml"
+        run.release("domain", entry.label, owner, reason)
+        run.release("prefix", entry.lan_prefix, owner, reason)
+        run.release("prefix", entry.vc_prefix, owner, reason)
+        run.release("edoc", entry.edoc_code, owner, reason)
+        for site_name, site in sorted(entry.sites.items()):
+            _release_endpoint(run, site, f"{owner} site {site_name}", reason)
+    for code in sorted(set(state.old_units) - set(mapping.old_units)):
+        _release_endpoint(
+            run, state.old_units.pop(code), f"old unit {code}", "old unit no longer in mapping.yml"
+        )
+    present = set(dlabels)
+    for key in sorted(set(state.old_districts) - present):
+        _release_endpoint(
+            run, state.old_districts.pop(key), f"old district {key}", "no longer in mapping.yml"
+        )
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def _assign_labels(
+    run: _Run,
+    mapping: Mapping,
+    successions: dict[str, list[tuple[NewUnit, bool]]],
+    dlabels: dict[str, str],
+) -> None:
+    state = run.state
+    pending: list[str] = []
+    for code in sorted(mapping.new_units):
+        unit = mapping.new_units[code]
+        entry = state.communes.get(code)
+        if entry is None:
+            pending.append(code)
+        elif normalize(entry.name) != normalize(unit.name):
+            # Renamed: the domain follows the name; the old label is quarantined, not reused.
+            run.release("domain", entry.label, f"commune {code} ({entry.name})", f"renamed to {unit.name}")
+            entry.label = ""
+            entry.label_note = None
+            entry.name = unit.name
+            pending.append(code)
+    taken = {entry.label for entry in state.communes.values() if entry.label}
+    taken |= set(run.held_in_quarantine(("domain",)))
+    taken |= RESERVED_LABELS
+    taken |= {server.name for server in run.province.servers}
+    taken |= {hypervisor.name for hypervisor in run.province.hypervisors}
+    for code in pending:
+        unit = mapping.new_units[code]
+        primary_old = _first_primary_old(unit, mapping, successions)
+        district_label = dlabels.get(district_key(primary_old.district), "") if primary_old else ""
+        label, note = choose_label(unit.name, district_label, taken)
+        taken.add(label)
+        entry = state.communes.get(code)
+        if entry is None:
+            entry = CommuneState(
+                name=unit.name, label=label, lan_prefix="", vc_prefix="", edoc_code="", since=run.generation
+            )
+            state.communes[code] = entry
+        entry.label = label
+        entry.label_note = note
+
+
+def _first_primary_old(unit: NewUnit, mapping: Mapping, successions: dict[str, list[tuple[NewUnit, bool]]]):
+    """The old unit the default rule picks: same code as the new unit, else the lowest primary code."""
+    primaries = sorted(
+        succession.old_code
+        for succession in unit.formed_from
+        if succession.old_code in mapping.old_units and _primary_of(successions[succession.old_code]) is unit
+    )
+    if unit.code in primaries:
+        return mapping.old_units[unit.code]
+    return mapping.old_units[primaries[0]] if primaries else None
+
+
+# --------------------------------------------------------------------------- prefixes
+
+
+def _take(
+    pool_name: str,
+    run: _Run,
+    prefixlen: int,
+    owners: list[str],
+    held: list[str],
+    extra_used: list[IPNetwork],
+    diagnostics: Diagnostics,
+) -> dict[str, IPNetwork]:
+    """Take one /prefixlen per owner (in the given order) from a pool; all or nothing."""
+    if not owners:
+        return {}
+    network = run.province.pools[pool_name]
+    used = [IPNetwork(value) for value in held if value] + run.quarantined_networks() + extra_used
+    pool = Pool(
+        network, [prefix for prefix in used if prefix.first <= network.last and network.first <= prefix.last]
+    )
+    try:
+        taken = pool.take_many(prefixlen, len(owners))
+    except PoolExhausted as error:
+        diagnostics.add(
+            run.province.path,
+            run.province.line("pools", pool_name),
+            f"pools.{pool_name} {network} is exhausted: {len(owners)} more /{prefixlen} needed, "
+            f"{error.available} free (held and quarantined space excluded)",
+            key=f"pools.{pool_name}",
+            hint="give the pool a shorter prefix or wait for the quarantine to end",
+        )
+        return {}
+    return dict(zip(owners, taken, strict=True))
+
+
+def _assign_prefixes(run: _Run, mapping: Mapping, diagnostics: Diagnostics) -> None:
+    state = run.state
+    province = run.province
+    for field_name, pool_name, prefixlen in (
+        ("lan_prefix", "commune_lans", province.lan_prefixlen),
+        ("vc_prefix", "video_conference", province.vc_vlan.prefixlen),
+    ):
+        owners = []
+        for code in sorted(mapping.new_units):
+            entry = state.communes[code]
+            current = getattr(entry, field_name)
+            if current and IPNetwork(current).prefixlen != prefixlen:
+                # The VLAN plan changed size: the old block is quarantined, a new one taken.
+                run.release("prefix", current, f"commune {code} ({entry.name})", f"{field_name} resized")
+                setattr(entry, field_name, "")
+            if not getattr(entry, field_name):
+                owners.append(code)
+        held = [getattr(entry, field_name) for entry in state.communes.values()]
+        for code, prefix in _take(pool_name, run, prefixlen, owners, held, [], diagnostics).items():
+            setattr(state.communes[code], field_name, str(prefix))
+
+
+def _operator_networks(province: ProvinceConfig) -> list[IPNetwork]:
+    networks = []
+    for specs in province.sites.values():
+        for spec in specs:
+            if spec.link_prefix is not None:
+                networks.append(spec.link_prefix)
+            if spec.loopback is not None:
+                networks.append(IPNetwork(f"{spec.loopback}/32"))
+    for legacy in province.legacy_endpoints.values():
+        if legacy.link_prefix is not None:
+            networks.append(legacy.link_prefix)
+        if legacy.loopback is not None:
+            networks.append(IPNetwork(f"{legacy.loopback}/32"))
+    return networks
+
+
+def _assign_endpoints(
+    run: _Run,
+    entries: dict[str, EndpointState | SiteState],
+    wanted: dict[str, tuple[IPNetwork | None, IPAddress | None]],
+    make: Callable[[str, str, bool], EndpointState | SiteState],
+    pools: tuple[str, str],
+    all_held: list[EndpointState | SiteState],
+    diagnostics: Diagnostics,
+) -> None:
+    """Shared by HQ sites and legacy endpoints: operator data wins, else keep, else take."""
+    operator = _operator_networks(run.province)
+    owners = []
+    for owner, (link, loopback) in wanted.items():
+        entry = entries.get(owner)
+        if link is not None and loopback is not None:
+            if entry is not None and not entry.operator_assigned:
+                _release_endpoint(run, entry, owner, "replaced by operator-assigned addresses")
+            if entry is None or (entry.link_prefix, entry.loopback) != (str(link), str(loopback)):
+                entries[owner] = make(str(link), str(loopback), True)
+            continue
+        if entry is not None and entry.operator_assigned:
+            # The operator's addresses are no longer given: they go back to the operator, after quarantine.
+            _release_endpoint(run, entry, owner, "operator-assigned addresses withdrawn from province.yml")
+            del entries[owner]
+            entry = None
+        if entry is None:
+            owners.append(owner)
+    link_pool, loopback_pool = pools
+    extra = [*operator, IPNetwork(f"{run.province.core_loopback}/32")]
+    links = _take(link_pool, run, 31, owners, [entry.link_prefix for entry in all_held], extra, diagnostics)
+    loops = _take(loopback_pool, run, 32, owners, [entry.loopback for entry in all_held], extra, diagnostics)
+    for owner in owners:
+        if owner in links and owner in loops:
+            entries[owner] = make(str(links[owner]), str(loops[owner].ip), False)
+
+
+def _assign_sites(run: _Run, mapping: Mapping, diagnostics: Diagnostics) -> None:
+    state = run.state
+    flat: dict[str, SiteState] = {}
+    wanted: dict[str, tuple[IPNetwork | None, IPAddress | None]] = {}
+    for code in sorted(mapping.new_units):
+        entry = state.communes[code]
+        specs = run.province.sites_of(code)
+        names = {spec.name for spec in specs}
+        for site_name in sorted(set(entry.sites) - names):
+            site = entry.sites.pop(site_name)
+            _release_endpoint(run, site, f"commune {code} site {site_name}", "site removed from province.yml")
+        for spec in specs:
+            key = f"{code}/{spec.name}"
+            if spec.name in entry.sites:
+                flat[key] = entry.sites[spec.name]
+            wanted[key] = (spec.link_prefix, spec.loopback)
+    all_held = [site for entry in state.communes.values() for site in entry.sites.values()]
+    generation = run.generation
+    _assign_endpoints(
+        run,
+        flat,
+        wanted,  # type: ignore[arg-type]
+        lambda link, loop, operator: SiteState(link, loop, operator, generation),
+        ("dataline_links", "loopbacks"),
+        all_held,
+        diagnostics,  # type: ignore[arg-type]
+    )
+    for key, site in flat.items():
+        code, site_name = key.split("/", 1)
+        state.communes[code].sites[site_name] = site  # type: ignore[assignment]
+
+
+def _assign_legacy_endpoints(
+    run: _Run, mapping: Mapping, dlabels: dict[str, str], diagnostics: Diagnostics
+) -> None:
+    state = run.state
+    legacy = run.province.legacy_endpoints
+    flat: dict[str, EndpointState] = {}
+    wanted: dict[str, tuple[IPNetwork | None, IPAddress | None]] = {}
+    # Old units first, by code, then districts by key: the plan reads in that order too.
+    for code in sorted(mapping.old_units):
+        given = legacy.get(code)
+        wanted[f"unit:{code}"] = (given.link_prefix, given.loopback) if given else (None, None)
+        if code in state.old_units:
+            flat[f"unit:{code}"] = state.old_units[code]
+    for district in mapping.old_districts():
+        key = district_key(district)
+        given = legacy.get(district.code) if district.code else None
+        wanted[f"district:{key}"] = (given.link_prefix, given.loopback) if given else (None, None)
+        if key in state.old_districts:
+            flat[f"district:{key}"] = state.old_districts[key]
+    all_held = [*state.old_units.values(), *state.old_districts.values()]
+    generation = run.generation
+    _assign_endpoints(
+        run,
+        flat,
+        wanted,  # type: ignore[arg-type]
+        lambda link, loop, operator: EndpointState(link, loop, operator, generation),
+        ("legacy_links", "legacy_loopbacks"),
+        all_held,
+        diagnostics,  # type: ignore[arg-type]
+    )
+    for key, endpoint in flat.items():
+        kind, identity = key.split(":", 1)
+        target = state.old_units if kind == "unit" else state.old_districts
+        target[identity] = endpoint
+    for code in set(state.old_units) - set(mapping.old_units):
+        del state.old_units[code]
+
+
+# --------------------------------------------------------------------------- e-doc codes
+
+
+def _assign_edoc_codes(run: _Run, mapping: Mapping) -> None:
+    edoc = run.province.edoc
+    state = run.state
+    taken = set(edoc.issued) | set(edoc.old_codes.values())
+    taken |= {entry.edoc_code for entry in state.communes.values() if entry.edoc_code}
+    taken |= set(run.held_in_quarantine(("edoc",)))
+    seq = edoc.first_seq
+    for code in sorted(mapping.new_units):
+        entry = state.communes[code]
+        if entry.edoc_code:
+            continue
+        while edoc.format(seq) in taken:
+            seq += 1
+        entry.edoc_code = edoc.format(seq)
+        taken.add(entry.edoc_code)
+
+
+# --------------------------------------------------------------------------- the view for rendering
+
+
+def _endpoint(entry: EndpointState | SiteState) -> Endpoint:
+    return Endpoint(IPNetwork(entry.link_prefix), IPAddress(entry.loopback), entry.operator_assigned)
+
+
+def _build_allocations(
+    run: _Run,
+    mapping: Mapping,
+    successions: dict[str, list[tuple[NewUnit, bool]]],
+    dlabels: dict[str, str],
+    diagnostics: Diagnostics,
+) -> Allocations:
+    state = run.state
+    province = run.province
+    result = Allocations(
+        province=province.name,
+        province_label=province.label,
+        generation=state.generation,
+        released=run.released,
+        state=state,
+    )
+    if diagnostics:
+        return result
+    old_labels = {code: bare_label(unit.name) for code, unit in mapping.old_units.items()}
+    labels = {code: state.communes[code].label for code in mapping.new_units}
+
+    def lookup_fqdn(code: str) -> str:
+        unit = mapping.old_units[code]
+        old_province = province_label(unit.district.province)
+        return f"{old_labels[code]}.{dlabels[district_key(unit.district)]}.{old_province}.gov.vn"
+
+    # Which site reuses which old endpoint: explicit claims first, then the default rule.
+    reused_by: dict[str, str] = {}
+    site_reuse: dict[tuple[str, str], str | None] = {}
+    for explicit in (True, False):
+        for code in sorted(mapping.new_units):
+            unit = mapping.new_units[code]
+            for position, spec in enumerate(province.sites_of(code)):
+                claim = _reuse_claim(spec, position, unit, mapping, successions, explicit)
+                if claim is None:
+                    if explicit or (code, spec.name) not in site_reuse:
+                        site_reuse.setdefault((code, spec.name), None)
+                    continue
+                endpoint_key = f"unit:{claim}" if claim in mapping.old_units else f"district:{claim}"
+                if endpoint_key in reused_by:
+                    if explicit:
+                        diagnostics.add(
+                            province.path,
+                            province.line("sites", code, position, "reuses_old_endpoint"),
+                            f"old endpoint {claim} is already reused by {reused_by[endpoint_key]}",
+                            key=f"sites.{code}[{position}].reuses_old_endpoint",
+                        )
+                    site_reuse[(code, spec.name)] = None
+                    continue
+                reused_by[endpoint_key] = f"{labels[code]}-gw"
+                site_reuse[(code, spec.name)] = claim
+
+    for code in sorted(mapping.new_units):
+        unit = mapping.new_units[code]
+        entry = state.communes[code]
+        formed = []
+        groups: list[str] = []
+        for succession in sorted(unit.formed_from, key=lambda s: s.old_code):
+            old = mapping.old_units[succession.old_code]
+            is_primary = _primary_of(successions[old.code]) is unit
+            formed.append(
+                FormedFrom(
+                    code=old.code,
+                    name=old.name,
+                    district=old.district.name,
+                    district_code=old.district.code,
+                    province=old.district.province,
+                    primary=is_primary,
+                    fate=_fate(successions[old.code]),
+                    label=old_labels[old.code],
+                    domain=lookup_fqdn(old.code),
+                )
+            )
+            group = f"from_{province_label(old.district.province)}_{dlabels[district_key(old.district)]}"
+            if group not in groups:
+                groups.append(group)
+        sites = []
+        for spec in province.sites_of(code):
+            sites.append(
+                SiteAllocation(
+                    name=spec.name,
+                    role=spec.role,
+                    postal_address=spec.postal_address,
+                    routing=spec.routing,
+                    endpoint=_endpoint(entry.sites[spec.name]),
+                    reuses_old_endpoint=site_reuse.get((code, spec.name)),
+                )
+            )
+        vc_prefix = IPNetwork(entry.vc_prefix)
+        first_reuse = sites[0].reuses_old_endpoint if sites else None
+        previous_unit = first_reuse if first_reuse in mapping.old_units else None
+        macs = province.vc_macs.get(code, {})
+        rooms = []
+        for offset, room in enumerate(("gov", "party")):
+            previous = previous_unit if room == "gov" else None
+            rooms.append(
+                VcRoom(
+                    room=room,
+                    address=IPAddress(vc_prefix.first + 2 + offset),
+                    mac=macs.get(room) or vc_mac(province.label, code, room),
+                    previous_unit=previous,
+                    previous_address=_endpoint(state.old_units[previous]).local_address if previous else None,
+                )
+            )
+        primary_old = _first_primary_old(unit, mapping, successions)
+        lan = IPNetwork(entry.lan_prefix)
+        result.communes.append(
+            CommuneAllocation(
+                code=code,
+                name=unit.name,
+                short_name=strip_type(unit.name),
+                type=unit_type(unit.name),
+                label=entry.label,
+                fqdn=f"{entry.label}.{province.domain}",
+                mail_domain=f"{entry.label}.{province.mail_domain}",
+                lan_prefix=lan,
+                vlans=split_lan(lan, province.vlans),
+                vc_vlan=province.vc_vlan,
+                vc_prefix=vc_prefix,
+                vc_rooms=rooms,
+                sites=sites,
+                edoc_code=entry.edoc_code,
+                formed_from=formed,
+                district_groups=groups,
+                portal_inherits_from=primary_old.code if primary_old else None,
+                label_note=entry.label_note,
+            )
+        )
+        if entry.label_note:
+            result.notes.append(
+                f"label collision: {unit.name} ({code}) gets {entry.label!r}: {entry.label_note}"
+            )
+
+    for code in sorted(mapping.old_units):
+        old = mapping.old_units[code]
+        dkey = district_key(old.district)
+        result.old_units.append(
+            OldUnitAllocation(
+                code=code,
+                name=old.name,
+                label=old_labels[code],
+                district=old.district.name,
+                district_code=old.district.code,
+                district_label=dlabels[dkey],
+                province=old.district.province,
+                province_label=province_label(old.district.province),
+                fate=_fate(successions[code]),
+                successors=[
+                    Successor(unit.code, labels[unit.code], _primary_of(successions[code]) is unit)
+                    for unit, _ in successions[code]
+                ],
+                lookup_fqdn=lookup_fqdn(code),
+                endpoint=_endpoint(state.old_units[code]),
+                endpoint_reused_by=reused_by.get(f"unit:{code}"),
+                edoc_code=province.edoc.old_codes.get(code),
+            )
+        )
+    units_by_district: dict[str, list[str]] = defaultdict(list)
+    successors_by_district: dict[str, list[str]] = defaultdict(list)
+    for code in sorted(mapping.old_units):
+        dkey = district_key(mapping.old_units[code].district)
+        units_by_district[dkey].append(code)
+        for unit, _ in successions[code]:
+            if labels[unit.code] not in successors_by_district[dkey]:
+                successors_by_district[dkey].append(labels[unit.code])
+    for district in mapping.old_districts():
+        dkey = district_key(district)
+        old_province = province_label(district.province)
+        reuse_key = f"district:{district.code}" if district.code else ""
+        result.old_districts.append(
+            OldDistrictAllocation(
+                key=dkey,
+                name=district.name,
+                code=district.code,
+                label=dlabels[dkey],
+                province=district.province,
+                province_label=old_province,
+                lookup_fqdn=f"{dlabels[dkey]}.{old_province}.gov.vn",
+                successors=sorted(successors_by_district[dkey]),
+                units=units_by_district[dkey],
+                endpoint=_endpoint(state.old_districts[dkey]),
+                endpoint_reused_by=reused_by.get(reuse_key) if reuse_key else None,
+                edoc_code=province.edoc.old_codes.get(district.code) if district.code else None,
+            )
+        )
+    return result
+
+
+def _fate(successions: list[tuple[NewUnit, bool]]) -> str:
+    if len(successions) > 1:
+        return "split"
+    unit = successions[0][0]
+    return "kept" if len(unit.formed_from) == 1 else "merged"
+
+
+def _reuse_claim(
+    spec: SiteSpec,
+    position: int,
+    unit: NewUnit,
+    mapping: Mapping,
+    successions: dict[str, list[tuple[NewUnit, bool]]],
+    explicit: bool,
+) -> str | None:
+    if explicit:
+        return None if spec.reuse_default else spec.reuses_old_endpoint
+    if position != 0 or not spec.reuse_default:
+        return None
+    primary_old = _first_primary_old(unit, mapping, successions)
+    return primary_old.code if primary_old else None

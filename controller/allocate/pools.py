@@ -1,0 +1,56 @@
+"""Address pools: first-fit over free space, as NetBox does it, plus quarantine.
+
+free = IPSet(pool) - IPSet(allocated) - IPSet(quarantined, still inside policy)
+A request for many prefixes is checked to fit as a whole before any is taken,
+so a pool that is too small fails with "needed vs available" and takes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from netaddr import IPNetwork, IPSet
+
+
+class PoolExhausted(Exception):
+    def __init__(self, pool: IPNetwork, prefixlen: int, needed: int, available: int) -> None:
+        super().__init__(f"{pool} has room for {available} more /{prefixlen}, {needed} are needed")
+        self.pool = pool
+        self.prefixlen = prefixlen
+        self.needed = needed
+        self.available = available
+
+
+class Pool:
+    def __init__(self, pool: IPNetwork, used: Iterable[IPNetwork | str] = ()) -> None:
+        self.pool = IPNetwork(pool)
+        self.free = IPSet([self.pool]) - IPSet(used)
+
+    def available(self, prefixlen: int) -> int:
+        """How many aligned /prefixlen blocks the free space holds."""
+        return sum(
+            1 << (prefixlen - block.prefixlen)
+            for block in self.free.iter_cidrs()
+            if block.prefixlen <= prefixlen
+        )
+
+    def _candidates(self, prefixlen: int) -> Iterator[IPNetwork]:
+        # iter_cidrs is sorted by address: the first block that fits is the lowest free one.
+        for block in self.free.iter_cidrs():
+            if block.prefixlen <= prefixlen:
+                yield from block.subnet(prefixlen)
+
+    def take_many(self, prefixlen: int, count: int) -> list[IPNetwork]:
+        """`count` lowest free /prefixlen blocks, or PoolExhausted without taking any."""
+        if count <= 0:
+            return []
+        available = self.available(prefixlen)
+        if available < count:
+            raise PoolExhausted(self.pool, prefixlen, count, available)
+        taken: list[IPNetwork] = []
+        for candidate in self._candidates(prefixlen):
+            taken.append(candidate)
+            if len(taken) == count:
+                break
+        self.free -= IPSet(taken)
+        return taken
