@@ -89,7 +89,7 @@ lint_shell() {
   # Tracked and not-yet-committed shell scripts alike (a fresh clone has only the former).
   mapfile -t files < <({ git ls-files --cached --others --exclude-standard -- '*.sh'; echo .ci/run; } | sort -u)
   echo "shellcheck ${files[*]}"
-  shellcheck -x "${files[@]}"
+  shellcheck -x -P SCRIPTDIR "${files[@]}"
 }
 
 run_molecule() {  # $1 = scenario

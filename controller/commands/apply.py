@@ -1,0 +1,51 @@
+"""`mergectl apply DIR`: run a playbook of the product against the workspace (or its lab)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from controller.run import NAMED_PLAYBOOKS, RunRequest, print_result, resolve_playbook, run_playbook
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "apply",
+        help="run a playbook (site, commune, dns, ...) against the workspace's hosts or its lab",
+        description="Run one of the product's playbooks through ansible-runner with the repository's "
+        "ansible.cfg. Each run is recorded in DIR/reports/runs/<timestamp>-<playbook>/ with a "
+        "summary.json (ok/changed/failed per host). Exit 1 when any host failed or was unreachable.",
+        epilog="example: mergectl apply inventories/lamdong --lab --playbook site",
+    )
+    parser.add_argument(
+        "workspace", type=Path, metavar="DIR", help="workspace rendered by 'mergectl inventory'"
+    )
+    parser.add_argument(
+        "--playbook",
+        default="site",
+        metavar="NAME|PATH",
+        help=f"one of {', '.join(NAMED_PLAYBOOKS)} or a playbook file (default: site)",
+    )
+    parser.add_argument("--limit", metavar="PATTERN", help="Ansible host pattern")
+    parser.add_argument(
+        "--lab",
+        action="store_true",
+        help="run against the lab's containers (adds DIR/lab/hosts.yml, limits to group 'lab')",
+    )
+    parser.add_argument("--check", action="store_true", help="dry run: report what would change")
+    parser.add_argument("--diff", action="store_true", help="show the changes to files and templates")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    request = RunRequest(
+        workspace=args.workspace,
+        playbook=resolve_playbook(args.playbook),
+        limit=args.limit,
+        lab=args.lab,
+        check=args.check,
+        diff=args.diff,
+    )
+    result = run_playbook(request)
+    print_result(result)
+    return 0 if result.ok else 1

@@ -1,0 +1,71 @@
+"""`mergectl lab up|down|status DIR`: the province in a box on podman."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from controller.lab import lifecycle
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "lab",
+        help="start, stop or show the containerised lab of a rendered workspace",
+        description="Run one container per host of a slice of the province (core1, the Integration "
+        "Centre servers, the first N commune gateways with a LAN client each, and the old district "
+        "hosts they draw from) on podman networks of its own, and write DIR/lab/hosts.yml, the "
+        "connection overlay that 'mergectl apply --lab' adds to the inventory.",
+        epilog="example: mergectl lab up inventories/lamdong --communes 2",
+    )
+    parser.add_argument("action", choices=["up", "down", "status"])
+    parser.add_argument(
+        "workspace", type=Path, metavar="DIR", help="workspace rendered by 'mergectl inventory'"
+    )
+    parser.add_argument(
+        "--communes",
+        type=int,
+        metavar="N",
+        help="how many commune gateways (inventory order, after --limit); default 2, "
+        "or all that --limit matches",
+    )
+    parser.add_argument(
+        "--limit",
+        metavar="PATTERN",
+        help="Ansible-style pattern (hosts/groups, ',' separated, '!' excludes); a kept "
+        "gateway brings its client, its old district hosts and core1",
+    )
+    parser.add_argument("--hypervisors", action="store_true", help="also start the hypervisors (heavy)")
+    parser.add_argument(
+        "--image", default=lifecycle.DEFAULT_IMAGE, help="container image (default %(default)s)"
+    )
+    parser.add_argument(
+        "--no-seed",
+        action="store_true",
+        help="do not run playbooks/lab/seed-old-districts.yml on the old district hosts",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.action == "up":
+        communes = args.communes if args.communes is not None else (None if args.limit else 2)
+        lifecycle.up(
+            args.workspace,
+            lifecycle.UpOptions(
+                communes=communes,
+                limit=args.limit,
+                hypervisors=args.hypervisors,
+                image=args.image,
+                seed=not args.no_seed,
+            ),
+        )
+        print(
+            f"next: mergectl apply {args.workspace} --lab --playbook site; stop with: mergectl lab down "
+            f"{args.workspace}"
+        )
+        return 0
+    if args.action == "down":
+        lifecycle.down(args.workspace)
+        return 0
+    return lifecycle.status(args.workspace)

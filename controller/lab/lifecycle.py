@@ -1,0 +1,248 @@
+"""`lab up` / `lab down` / `lab status`: reconcile podman with the plan of a slice.
+
+`up` is idempotent: what runs as planned is left alone, what is missing is started,
+what the plan no longer holds (a smaller slice) or holds differently is removed or
+recreated. `down` removes exactly the containers and networks carrying this
+province's lab label (and named with the lab prefix), then the overlay.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from controller.errors import UserError
+from controller.lab import overlay as overlay_io
+from controller.lab import podman
+from controller.lab.plan import (
+    LAB_SPEC_LABEL,
+    OLD_DISTRICT,
+    InventoryView,
+    LabPlan,
+    LabPlanError,
+    build_plan,
+    lab_prefix,
+)
+from controller.names import label as name_label
+
+DEFAULT_IMAGE = "localhost/mergectl-bookworm:bookworm"
+SEED_PLAYBOOK = Path("playbooks") / "lab" / "seed-old-districts.yml"
+
+Printer = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class UpOptions:
+    communes: int | None = 2
+    limit: str | None = None
+    hypervisors: bool = False
+    image: str = DEFAULT_IMAGE
+    seed: bool = True
+
+
+def load_inventory(workspace: Path) -> InventoryView:
+    """Reads the rendered inventory the way Ansible sees it (group_vars, host_vars,
+    children), with the repository's ansible.cfg so the workspace's other files are ignored."""
+    from controller.run import ansible_env, repo_root
+
+    if not (workspace / "hosts.yml").is_file():
+        raise UserError(
+            f"{workspace}: no hosts.yml; render the inventory first with 'mergectl inventory {workspace}'"
+        )
+    env = {**os.environ, **ansible_env(repo_root())}
+    binary = Path(sys.executable).with_name("ansible-inventory")
+    command = [str(binary) if binary.exists() else "ansible-inventory", "-i", str(workspace), "--list"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        raise UserError(f"ansible-inventory could not read {workspace}: {done.stderr.strip()}")
+    return InventoryView.from_ansible_list(json.loads(done.stdout))
+
+
+def province_of(view: InventoryView, workspace: Path) -> str:
+    for variables in view.hostvars.values():
+        if variables.get("province_label"):
+            return str(variables["province_label"])
+    return name_label(workspace.resolve().name) or "lab"
+
+
+def plan_for(workspace: Path, options: UpOptions) -> LabPlan:
+    view = load_inventory(workspace)
+    province = province_of(view, workspace)
+    existing = {
+        name: (net.get("subnets") or [{}])[0].get("subnet")
+        for name, net in podman.lab_networks(province).items()
+    }
+    existing_subnets = {name: subnet for name, subnet in existing.items() if subnet}
+    used = [
+        subnet
+        for name, subnets in podman.network_subnets().items()
+        if name not in existing
+        for subnet in subnets
+    ]
+    try:
+        return build_plan(
+            view,
+            province,
+            communes=options.communes,
+            limit=options.limit,
+            hypervisors=options.hypervisors,
+            used_subnets=used,
+            existing_subnets=existing_subnets,
+        )
+    except LabPlanError as error:
+        raise UserError(str(error)) from None
+
+
+def up(workspace: Path, options: UpOptions, out: Printer = print) -> LabPlan:
+    started = time.monotonic()
+    if not podman.image_exists(options.image):
+        raise UserError(f"image {options.image} is missing; build it with scripts/setup.sh")
+    plan = plan_for(workspace, options)
+    for note in plan.notes:
+        out(f"note: {note}")
+    wanted = {c.name: c for c in plan.containers}
+    running = podman.lab_containers(plan.province)
+
+    for name, current in sorted(running.items()):
+        container = wanted.get(name)
+        if container is None:
+            out(f"removing {name} (not in this slice)")
+            podman.remove_container(name)
+        elif current.labels.get(LAB_SPEC_LABEL) != container.spec_hash(options.image):
+            out(f"recreating {name} (started differently before)")
+            podman.remove_container(name)
+    running = podman.lab_containers(plan.province)
+
+    planned_networks = {n.name for n in plan.networks}
+    existing_networks = podman.lab_networks(plan.province)
+    for name in sorted(set(existing_networks) - planned_networks):
+        if name.startswith(lab_prefix(plan.province)):
+            out(f"removing network {name} (not in this slice)")
+            podman.remove_network(name)
+    for network in plan.networks:
+        if network.name not in existing_networks:
+            out(f"creating network {network.name} ({network.subnet or 'no IPAM'})")
+            podman.create_network(network, plan.province)
+
+    created: list[str] = []
+    for container in plan.containers:
+        current = running.get(container.name)
+        if current is None:
+            wiring = ", ".join(f"{a.interface}={a.role}" for a in container.attachments)
+            out(f"starting {container.name} ({container.kind}: {wiring})")
+            podman.start_container(container, options.image, plan.province)
+            created.append(container.name)
+        elif current.state != "running":
+            out(f"restarting {container.name} (was {current.state})")
+            podman._podman(["start", container.name])
+            created.append(container.name)
+
+    states = podman.wait_booted([c.name for c in plan.containers])
+    not_booted = {name: state for name, state in states.items() if state not in {"running", "degraded"}}
+    path = overlay_io.write_overlay(workspace, plan, podman.addresses([c.name for c in plan.containers]))
+    out(f"wrote {path}")
+    if not_booted:
+        raise UserError(
+            "systemd did not finish booting in: "
+            + ", ".join(f"{name} ({state})" for name, state in sorted(not_booted.items()))
+        )
+    out(
+        f"lab {plan.province}: {len(plan.containers)} containers ({len(created)} started now), "
+        f"{len(plan.networks)} networks, up in {time.monotonic() - started:.1f} s"
+    )
+    if options.seed:
+        seed_old_districts(workspace, plan, out)
+    return plan
+
+
+def seed_old_districts(workspace: Path, plan: LabPlan, out: Printer) -> None:
+    from controller.run import RunRequest, print_result, repo_root, run_playbook, seed_request_vars
+
+    hosts = plan.hosts(OLD_DISTRICT)
+    playbook = repo_root() / SEED_PLAYBOOK
+    if not hosts:
+        return
+    if not playbook.is_file():
+        out(f"note: {SEED_PLAYBOOK} does not exist yet; old district hosts are not seeded")
+        return
+    out(f"seeding old district hosts ({', '.join(hosts)}) with {SEED_PLAYBOOK}")
+    result = run_playbook(
+        RunRequest(
+            workspace=workspace,
+            playbook=playbook,
+            limit=",".join(hosts),
+            lab=True,
+            extravars=seed_request_vars(hosts),
+        ),
+        out=lambda _line: None,
+    )
+    print_result(result, out)
+    if not result.ok:
+        raise UserError(f"seeding the old district hosts failed; see {result.run_dir}")
+
+
+def _province_for_down(workspace: Path) -> str:
+    path = overlay_io.overlay_path(workspace)
+    if path.is_file():
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        province = (
+            (((data.get("all") or {}).get("children") or {}).get(overlay_io.LAB_GROUP) or {})
+            .get("vars", {})
+            .get("lab_province")
+        )
+        if province:
+            return str(province)
+    return province_of(load_inventory(workspace), workspace)
+
+
+def down(workspace: Path, out: Printer = print) -> int:
+    started = time.monotonic()
+    province = _province_for_down(workspace)
+    prefix = lab_prefix(province)
+    containers = [name for name in podman.lab_containers(province) if name.startswith(prefix)]
+    for name in sorted(containers):
+        out(f"removing {name}")
+        podman.remove_container(name)
+    networks = [name for name in podman.lab_networks(province) if name.startswith(prefix)]
+    for name in sorted(networks):
+        out(f"removing network {name}")
+        podman.remove_network(name)
+    if overlay_io.remove_overlay(workspace):
+        out(f"removed {overlay_io.overlay_path(workspace)}")
+    out(
+        f"lab {province}: {len(containers)} containers and {len(networks)} networks removed in "
+        f"{time.monotonic() - started:.1f} s"
+    )
+    return len(containers) + len(networks)
+
+
+def status(workspace: Path, out: Printer = print) -> int:
+    """Prints containers (state, systemd) and networks; returns 0 when all are healthy."""
+    province = _province_for_down(workspace)
+    containers = podman.lab_containers(province)
+    networks = podman.lab_networks(province)
+    if not containers and not networks:
+        out(f"lab {province}: nothing running (start it with 'mergectl lab up {workspace}')")
+        return 0
+    unhealthy = 0
+    out(f"{'container':<44} {'state':<10} systemd")
+    for name, container in sorted(containers.items()):
+        system = podman.system_state(name) if container.state == "running" else "-"
+        healthy = container.state == "running" and system in {"running", "degraded"}
+        unhealthy += 0 if healthy else 1
+        out(f"{name:<44} {container.state:<10} {system}")
+    out(f"{'network':<44} subnet")
+    for name, network in sorted(networks.items()):
+        subnets = ", ".join(s.get("subnet", "") for s in network.get("subnets") or []) or "no IPAM"
+        out(f"{name:<44} {subnets}")
+    overlay = overlay_io.overlay_path(workspace)
+    out(f"overlay: {overlay}" + ("" if overlay.is_file() else " (missing: run 'mergectl lab up' again)"))
+    return 1 if unhealthy else 0

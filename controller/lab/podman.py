@@ -1,0 +1,152 @@
+"""The lab's only contact with podman: subprocess calls, JSON parsing, clear errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from controller.errors import UserError
+from controller.lab.plan import LAB_LABEL, LAB_SPEC_LABEL, LabContainer, LabNetwork
+
+
+class PodmanError(UserError):
+    """A podman command failed; the message carries the command and podman's own words."""
+
+
+@dataclass(frozen=True)
+class RunningContainer:
+    name: str
+    state: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+def _podman(
+    args: Sequence[str], *, check: bool = True, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    if shutil.which("podman") is None:
+        raise PodmanError("podman is not installed; run scripts/setup.sh (apt-get install podman runc)")
+    completed = subprocess.run(
+        ["podman", *args], capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if check and completed.returncode != 0:
+        raise PodmanError(
+            f"'podman {' '.join(args)}' failed: {completed.stderr.strip() or completed.stdout.strip()}"
+        )
+    return completed
+
+
+def image_exists(image: str) -> bool:
+    return _podman(["image", "exists", image], check=False).returncode == 0
+
+
+def network_subnets() -> dict[str, list[str]]:
+    """Every podman network on the machine -> its subnets."""
+    data = json.loads(_podman(["network", "ls", "--format", "json"]).stdout or "[]")
+    return {net["name"]: [s["subnet"] for s in net.get("subnets") or []] for net in data}
+
+
+def lab_networks(province: str) -> dict[str, dict[str, object]]:
+    data = json.loads(
+        _podman(["network", "ls", "--format", "json", "--filter", f"label={LAB_LABEL}={province}"]).stdout
+        or "[]"
+    )
+    return {net["name"]: net for net in data}
+
+
+def lab_containers(province: str) -> dict[str, RunningContainer]:
+    data = json.loads(
+        _podman(["ps", "--all", "--format", "json", "--filter", f"label={LAB_LABEL}={province}"]).stdout
+        or "[]"
+    )
+    found: dict[str, RunningContainer] = {}
+    for entry in data:
+        names = entry.get("Names") or []
+        name = names[0] if names else entry.get("Id", "")[:12]
+        found[name] = RunningContainer(name, str(entry.get("State", "")).lower(), entry.get("Labels") or {})
+    return found
+
+
+def create_network(network: LabNetwork, province: str) -> None:
+    args = ["network", "create", "--label", f"{LAB_LABEL}={province}"]
+    if network.subnet:
+        args += ["--subnet", network.subnet]
+    else:
+        # No addresses from podman: the commune gateway's DHCP server hands them out.
+        args += ["--ipam-driver", "none", "--disable-dns"]
+    if network.internal:
+        args.append("--internal")
+    _podman([*args, network.name])
+
+
+def start_container(container: LabContainer, image: str, province: str) -> None:
+    args = [
+        "run",
+        "--detach",
+        "--name",
+        container.name,
+        "--hostname",
+        container.host,
+        "--label",
+        f"{LAB_LABEL}={province}",
+        "--label",
+        f"{LAB_SPEC_LABEL}={container.spec_hash(image)}",
+        # Gateways and the core route, filter and tag VLANs; servers run systemd units.
+        "--privileged",
+    ]
+    for attachment in container.attachments:
+        # interface_name pins eth0, eth1, ... to the plan's order whatever podman's own is.
+        args += ["--network", f"{attachment.network}:interface_name={attachment.interface}"]
+    if any(a.network for a in container.attachments):
+        args += ["--network-alias", container.host]
+    _podman([*args, image, "/sbin/init"])
+
+
+def wait_booted(names: Sequence[str], timeout: float = 120) -> dict[str, str]:
+    """Waits until systemd in each container has finished booting; returns name -> state."""
+    deadline = time.monotonic() + timeout
+    states: dict[str, str] = {}
+    for name in names:
+        while True:
+            remaining = max(1.0, deadline - time.monotonic())
+            done = _podman(
+                ["exec", name, "systemctl", "is-system-running", "--wait"], check=False, timeout=remaining + 5
+            )
+            state = done.stdout.strip() or "unknown"
+            # "degraded" still booted: hardware units are masked in the image, others may fail
+            # harmlessly; "starting" only when --wait gave up.
+            if state in {"running", "degraded"} or time.monotonic() >= deadline:
+                states[name] = state
+                break
+            time.sleep(0.5)
+    return states
+
+
+def system_state(name: str) -> str:
+    done = _podman(["exec", name, "systemctl", "is-system-running"], check=False, timeout=30)
+    return done.stdout.strip() or "unreachable"
+
+
+def addresses(names: Sequence[str]) -> dict[str, dict[str, str]]:
+    """Container name -> {network name: IPv4 address} for the networks that have IPAM."""
+    if not names:
+        return {}
+    data = json.loads(_podman(["inspect", "--type", "container", "--format", "json", *names]).stdout or "[]")
+    found: dict[str, dict[str, str]] = {}
+    for entry in data:
+        networks = (entry.get("NetworkSettings") or {}).get("Networks") or {}
+        name = str(entry.get("Name", "")).lstrip("/")
+        found[name] = {net: info.get("IPAddress") for net, info in networks.items() if info.get("IPAddress")}
+    return found
+
+
+def remove_container(name: str) -> None:
+    # -t 5: systemd containers get SIGRTMIN+3 (the image's STOPSIGNAL) and stop cleanly fast.
+    _podman(["rm", "--force", "--time", "5", name])
+
+
+def remove_network(name: str) -> None:
+    _podman(["network", "rm", name])

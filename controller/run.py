@@ -1,0 +1,258 @@
+"""Runs the product's playbooks through ansible-runner, with the repository's Ansible settings.
+
+Every run gets its own folder `DIR/reports/runs/<UTC timestamp>-<playbook>/` holding
+ansible-runner's artefacts (events, stdout) and `summary.json` (ok/changed/failed
+per host), so a run can be audited after the fact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from controller.errors import UserError
+from controller.yamlio import atomic_write
+
+NAMED_PLAYBOOKS = ("site", "commune", "dns", "mail", "integration_centre", "decommission")
+LAB_GROUP = "lab"
+
+Printer = Callable[[str], None]
+
+
+def repo_root() -> Path:
+    """The checkout holding ansible.cfg, playbooks/ and roles/ (mergectl is installed editable)."""
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "ansible.cfg").is_file():
+        raise UserError(
+            f"cannot find ansible.cfg beside the controller ({root}); install mergectl with "
+            "'pip install -e' from the repository"
+        )
+    return root
+
+
+def mergectl_bin() -> str:
+    found = shutil.which("mergectl") or str(Path(sys.executable).with_name("mergectl"))
+    return str(Path(found).resolve()) if Path(found).exists() else found
+
+
+def resolve_playbook(name: str, root: Path | None = None) -> Path:
+    root = root or repo_root()
+    if name in NAMED_PLAYBOOKS:
+        path = root / "playbooks" / f"{name}.yml"
+        if not path.is_file():
+            raise UserError(f"playbook '{name}' does not exist yet ({path}); its workstream has not landed")
+        return path
+    path = Path(name).expanduser().resolve()
+    if not path.is_file():
+        raise UserError(f"playbook {name}: no such file (named playbooks: {', '.join(NAMED_PLAYBOOKS)})")
+    return path
+
+
+def lab_limit(limit: str | None) -> str:
+    """A lab run never leaves the lab: any limit is intersected with the `lab` group."""
+    return f"{limit}:&{LAB_GROUP}" if limit else LAB_GROUP
+
+
+def ansible_env(root: Path) -> dict[str, str]:
+    bin_dir = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "")
+    return {
+        "ANSIBLE_CONFIG": str(root / "ansible.cfg"),
+        "ANSIBLE_ROLES_PATH": str(root / "roles"),
+        "ANSIBLE_FORCE_COLOR": "false",
+        "PATH": path if bin_dir in path.split(os.pathsep) else f"{bin_dir}{os.pathsep}{path}",
+    }
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    workspace: Path
+    playbook: Path
+    limit: str | None = None
+    lab: bool = False
+    check: bool = False
+    diff: bool = False
+    extravars: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    rc: int
+    status: str
+    run_dir: Path
+    summary: dict[str, Any]
+
+    @property
+    def failed_hosts(self) -> list[str]:
+        return list(self.summary["failed_hosts"])
+
+    @property
+    def ok(self) -> bool:
+        return self.rc == 0 and not self.failed_hosts and self.status == "successful"
+
+
+def summarise(
+    stats: Mapping[str, Mapping[str, int]] | None,
+    *,
+    playbook: str,
+    rc: int,
+    status: str,
+    started: str,
+    finished: str,
+) -> dict[str, Any]:
+    """ansible-runner's stats (counter -> host -> n) turned into host -> counters."""
+    stats = stats or {}
+    columns = {
+        "ok": "ok",
+        "changed": "changed",
+        "failures": "failed",
+        "dark": "unreachable",
+        "skipped": "skipped",
+        "rescued": "rescued",
+        "ignored": "ignored",
+    }
+    hosts: dict[str, dict[str, int]] = {}
+    for counter, name in columns.items():
+        for host, count in (stats.get(counter) or {}).items():
+            hosts.setdefault(host, dict.fromkeys(columns.values(), 0))[name] = int(count)
+    for host in stats.get("processed") or {}:
+        hosts.setdefault(host, dict.fromkeys(columns.values(), 0))
+    failed = sorted(h for h, c in hosts.items() if c["failed"] or c["unreachable"])
+    return {
+        "playbook": playbook,
+        "status": status,
+        "rc": rc,
+        "started": started,
+        "finished": finished,
+        "hosts": dict(sorted(hosts.items())),
+        "failed_hosts": failed,
+        "totals": {name: sum(c[name] for c in hosts.values()) for name in columns.values()},
+    }
+
+
+def format_summary(summary: Mapping[str, Any]) -> list[str]:
+    lines = [f"{'host':<28} {'ok':>5} {'changed':>8} {'failed':>7} {'unreach':>8} {'skipped':>8}"]
+    for host, counts in summary["hosts"].items():
+        lines.append(
+            f"{host:<28} {counts['ok']:>5} {counts['changed']:>8} {counts['failed']:>7} "
+            f"{counts['unreachable']:>8} {counts['skipped']:>8}"
+        )
+    return lines
+
+
+class ProgressPrinter:
+    """Short live progress from ansible-runner events: one line per play, per task, and
+    per host result that is not a plain skip."""
+
+    def __init__(self, out: Printer) -> None:
+        self.out = out
+
+    def __call__(self, event: Mapping[str, Any]) -> bool:
+        kind = event.get("event", "")
+        data = event.get("event_data") or {}
+        host = data.get("host", "")
+        if kind == "playbook_on_play_start":
+            self.out(f"PLAY {data.get('play', '')}")
+        elif kind == "playbook_on_task_start":
+            self.out(f"  TASK {data.get('task', '')}")
+        elif kind == "runner_on_ok":
+            changed = (data.get("res") or {}).get("changed")
+            self.out(f"    {'changed' if changed else 'ok':<8} {host}")
+        elif kind == "runner_on_failed":
+            tag = "ignored" if data.get("ignore_errors") else "FAILED"
+            self.out(f"    {tag:<8} {host}: {_message(data)}")
+        elif kind == "runner_on_unreachable":
+            self.out(f"    UNREACHABLE {host}: {_message(data)}")
+        return True
+
+
+def _message(data: Mapping[str, Any]) -> str:
+    res = data.get("res") or {}
+    text = str(res.get("msg") or res.get("stderr") or res.get("reason") or "")
+    return text.strip().splitlines()[0][:300] if text.strip() else "(no message)"
+
+
+def run_dir_for(workspace: Path, playbook: Path, now: datetime | None = None) -> Path:
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    base = workspace / "reports" / "runs" / f"{stamp}-{playbook.stem}"
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{base.name}-{n}")
+    return candidate
+
+
+def run_playbook(
+    request: RunRequest, *, out: Printer = print, runner: Callable[..., Any] | None = None
+) -> RunResult:
+    """Runs one playbook; `runner` is `ansible_runner.run` unless a test passes a fake."""
+    workspace = request.workspace.resolve()
+    if not (workspace / "hosts.yml").is_file():
+        raise UserError(
+            f"{workspace}: no hosts.yml; render the inventory first with 'mergectl inventory {workspace}'"
+        )
+    inventories: list[str] = [str(workspace)]
+    limit = request.limit
+    if request.lab:
+        overlay = workspace / "lab" / "hosts.yml"
+        if not overlay.is_file():
+            raise UserError(f"{overlay} is missing; start the lab first with 'mergectl lab up {workspace}'")
+        inventories.append(str(overlay))
+        limit = lab_limit(limit)
+    root = repo_root()
+    run_dir = run_dir_for(workspace, request.playbook)
+    run_dir.mkdir(parents=True)
+    extravars = {"mergectl_workspace": str(workspace), "mergectl_bin": mergectl_bin(), **request.extravars}
+    flags = [flag for flag, wanted in (("--check", request.check), ("--diff", request.diff)) if wanted]
+    if runner is None:
+        import ansible_runner  # imported here: slow to import, and only `apply` needs it
+
+        runner = ansible_runner.run
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    out(f"running {request.playbook.name} (limit: {limit or 'all'}{', ' + ' '.join(flags) if flags else ''})")
+    result = runner(
+        private_data_dir=str(run_dir),
+        project_dir=str(root),
+        playbook=str(request.playbook),
+        inventory=inventories,
+        extravars=extravars,
+        limit=limit,
+        cmdline=" ".join(flags) or None,
+        envvars=ansible_env(root),
+        quiet=True,
+        event_handler=ProgressPrinter(out),
+    )
+    finished = datetime.now(UTC).isoformat(timespec="seconds")
+    summary = summarise(
+        result.stats,
+        playbook=str(request.playbook),
+        rc=int(result.rc or 0),
+        status=str(result.status),
+        started=started,
+        finished=finished,
+    )
+    summary.update({"workspace": str(workspace), "lab": request.lab, "limit": limit, "check": request.check})
+    atomic_write(run_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    return RunResult(int(result.rc or 0), str(result.status), run_dir, summary)
+
+
+def print_result(result: RunResult, out: Printer = print) -> None:
+    for line in format_summary(result.summary):
+        out(line)
+    out(f"run folder: {result.run_dir}")
+    out(f"summary: {result.run_dir / 'summary.json'}")
+    if not result.ok:
+        failed = ", ".join(result.failed_hosts) or f"ansible exited {result.rc} ({result.status})"
+        out(f"FAILED: {failed}")
+
+
+def seed_request_vars(hosts: Sequence[str]) -> dict[str, Any]:
+    """Extra variables the lab passes to the old-district seeding playbook."""
+    return {"mergectl_lab_seed_hosts": list(hosts)}
