@@ -1,0 +1,55 @@
+"""Rendering: allocations -> InventoryTree (+ contribution modules) -> files.
+
+`build_inventory` is pure (returns the tree and its files); `write_workspace`
+is the edge that writes them and the `state/rendered.yml` snapshot.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from controller import contrib
+from controller.allocate.result import Allocations
+from controller.errors import Diagnostics, InvalidInput
+from controller.model import Mapping
+from controller.province import ProvinceConfig
+from controller.render.build import build_tree
+from controller.render.snapshot import snapshot
+from controller.render.tree import Group, InventoryTree
+from controller.render.writer import GENERATED_MARKER, dump, render_files, write_inventory
+from controller.yamlio import atomic_write
+
+__all__ = [
+    "GENERATED_MARKER",
+    "Group",
+    "InventoryTree",
+    "build_inventory",
+    "render_files",
+    "snapshot",
+    "write_workspace",
+]
+
+
+def build_inventory(
+    workspace: Any, mapping: Mapping, province: ProvinceConfig, allocations: Allocations
+) -> tuple[InventoryTree, dict[str, str]]:
+    """The tree (after every contribution module) and the files it becomes; InvalidInput on problems."""
+    tree = build_tree(allocations, province)
+    diagnostics = Diagnostics()
+    for module in contrib.discover().values():
+        contribute = getattr(module, "contribute", None)
+        if contribute is not None:
+            contribute(workspace, mapping, province, allocations, tree, diagnostics)
+    if diagnostics:
+        raise InvalidInput(diagnostics)
+    return tree, render_files(tree)
+
+
+def write_workspace(directory: Path, tree: InventoryTree, files: dict[str, str], allocations: Allocations):
+    """Write the inventory and the snapshot; the caller holds the workspace lock."""
+    counts = write_inventory(directory, files)
+    atomic_write(
+        Path(directory) / "state" / "rendered.yml", dump(snapshot(allocations, list(tree.host_vars)))
+    )
+    return counts
