@@ -1,0 +1,77 @@
+"""Integration Centre contribution: the `ic_vms` section of province.yml and the VM hosts.
+
+Adds `idesk-<label>` / `tthc-<label>` to `idesk_vms` / `tthc_vms` (children of `ic_vms`)
+with `vm_*` host vars, placed by `controller.capacity`. The placement is recorded in
+`state/placement.yml` as a generated file of the render, so it is written (atomically,
+under the workspace lock) only by `mergectl inventory`, never by `plan`, and only when
+the whole inventory is written. A plan that does not fit is a diagnostic: nothing is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from controller.capacity.config import SECTION, TEMPLATE_SECTION, load_ic_config
+from controller.capacity.plan import CapacityPlan, Commune, compute_plan
+from controller.capacity.state import HEADER, load_placement
+from controller.errors import Diagnostics
+from controller.yamlio import dump_yaml
+
+__all__ = ["TEMPLATE_SECTION", "capacity_plan", "contribute", "validate"]
+
+
+def validate(workspace: Any, mapping: Any, province: Any, diagnostics: Diagnostics) -> None:
+    load_ic_config(province, diagnostics)
+
+
+def capacity_plan(
+    workspace: Any, province: Any, allocations: Any, diagnostics: Diagnostics
+) -> CapacityPlan | None:
+    """The plan for the workspace's communes against the recorded placement; None when inputs are bad."""
+    found = Diagnostics()
+    config = load_ic_config(province, found)
+    previous, state_problems = load_placement(workspace.state_dir)
+    found.extend(state_problems)
+    if found:
+        diagnostics.extend(found)
+        return None
+    communes = [Commune(c.code, c.label, c.name) for c in allocations.communes]
+    plan = compute_plan(communes, config, province.vm_prefix, previous)
+    for problem in plan.problems:
+        line = province.line(SECTION) or province.line("integration_centre", "hypervisors")
+        diagnostics.add(province.path, line, problem, key="integration_centre.hypervisors / ic_vms")
+    return plan
+
+
+def contribute(workspace: Any, mapping: Any, province: Any, allocations: Any, inventory: Any,
+               diagnostics: Diagnostics) -> None:
+    plan = capacity_plan(workspace, province, allocations, diagnostics)
+    if plan is None or not plan.ok:
+        return
+    communes = {c.code: c for c in allocations.communes}
+    prefixlen = plan.vm_prefix.prefixlen
+    for name in sorted(plan.state.placements):
+        vm = plan.state.placements[name]
+        commune = communes[vm.commune]
+        profile = plan.config.profiles[vm.system]
+        inventory.add_host(name, [f"{vm.system}_vms"], {
+            "ansible_host": vm.address,
+            "vm_hypervisor": vm.host,
+            "vm_profile": vm.system,
+            "vm_vcpu": profile.vcpu,
+            "vm_memory_gib": profile.memory_gib,
+            "vm_disk_gib": profile.disk_gib,
+            "vm_address": vm.address,
+            "vm_prefixlen": prefixlen,
+            "vm_gateway": str(plan.gateway),
+            "vm_commune_code": commune.code,
+            "vm_commune_label": commune.label,
+            "vm_commune_name": commune.name,
+            "vm_commune_fqdn": commune.fqdn,
+        })
+        if commune.host in inventory.host_vars:
+            systems = inventory.host_vars[commune.host].get("commune_ic_vms", {})
+            inventory.set_host_vars(commune.host, {
+                "commune_ic_vms": {**systems, vm.system: {"host": name, "address": vm.address}}
+            })
+    inventory.add_file("state/placement.yml", dump_yaml(plan.state.to_dict(), header=HEADER))
