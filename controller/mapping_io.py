@@ -220,7 +220,7 @@ def mapping_document(mapping: Mapping) -> dict[str, Any]:
 
 def mapping_to_yaml(mapping: Mapping) -> str:
     """mapping.yml text: commented header, then the document with new units sorted by code."""
-    return dump_yaml(mapping_document(mapping), header=_header(mapping))
+    return dump_yaml(mapping_document(mapping), header=_header(mapping), fast=True)
 
 
 def mapping_changes(before: Mapping, after: Mapping) -> list[str]:

@@ -19,11 +19,12 @@ district itself is then the old unit, with the district's code as its code.
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import json
 import sqlite3
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata, resources
+from importlib import metadata
 from pathlib import Path
 
 from controller.errors import Diagnostics, InvalidInput, UserError
@@ -62,7 +63,12 @@ class _Dataset:
 
 
 def _data_file(name: str) -> Path:
-    return Path(str(resources.files(PACKAGE).joinpath("data", name)))
+    # find_spec locates the package without running its __init__, which imports its parser
+    # (1.5 s); importlib.resources.files() would import it.
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise UserError(f"the Python package {PACKAGE} is not installed (pip install {PACKAGE})")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / name
 
 
 def dataset_version() -> str:
