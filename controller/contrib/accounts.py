@@ -1,0 +1,202 @@
+"""Accounts contribution: what the directory and mail roles need, personal data only in the vault.
+
+Writes, when `state/accounts.yml` exists (after `mergectl accounts import`):
+- `group_vars/all/accounts.yml` (plain): `accounts_communes`, `accounts_retired_units`,
+  `accounts_list` (uid, unit, mail, enabled, role, forward_to; no names), `accounts_domain_forwards`;
+- `group_vars/directory_servers/accounts.vault.yml`: `accounts_secrets_vault` (vault-encrypted JSON:
+  mail -> cn, sn, given_name, display_name, password), the initial passwords and names;
+- `group_vars/{directory_servers,mail_servers}/accounts_services.vault.yml`:
+  `accounts_mail_service_password`, `accounts_mail_master_password` (vault-encrypted).
+Encrypted values are rewritten only when their plaintext changes, so a re-render is a no-op.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from controller.accounts import state as statelib
+from controller.accounts import vault as vaultlib
+from controller.accounts.usernames import name_words
+from controller.errors import Diagnostics
+from controller.names import normalize
+
+
+class _VaultLoader(yaml.SafeLoader):
+    """Reads our own generated files back, keeping `!vault` scalars as their ciphertext."""
+
+
+_VaultLoader.add_constructor("!vault", lambda loader, node: loader.construct_scalar(node))
+
+
+def contribute(
+    workspace: Any, mapping: Any, province: Any, allocations: Any, inventory: Any, diagnostics: Diagnostics
+) -> None:
+    directory = Path(getattr(workspace, "dir", workspace))
+    if not (directory / statelib.STATE_FILE).exists():
+        return
+    if not vaultlib.password_path(directory).exists():
+        diagnostics.add(
+            directory / statelib.STATE_FILE,
+            None,
+            f"accounts exist but the vault password file {vaultlib.PASSWORD_FILE} is missing",
+            hint="restore DIR/.vault-pass from the workspace backup",
+        )
+        return
+    state = statelib.load(directory)
+    assert state is not None
+    plain, secrets = build(state, allocations)
+    inventory.set_group_vars("all", "accounts", plain)
+    lib = vaultlib.vault(directory)
+    people_text = json.dumps(secrets, ensure_ascii=False, sort_keys=True)
+    _vault_file(
+        inventory,
+        directory,
+        lib,
+        "directory_servers",
+        "accounts.vault",
+        {"accounts_secrets_vault": people_text},
+    )
+    services = {
+        "accounts_mail_service_password": state.services.get("mail", ""),
+        "accounts_mail_master_password": state.services.get("master", ""),
+    }
+    for group in ("directory_servers", "mail_servers"):
+        _vault_file(inventory, directory, lib, group, "accounts_services.vault", services)
+
+
+def build(state: statelib.AccountsState, allocations: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(plain group vars, secrets by mail address) from the state and the allocations."""
+    communes = {commune.code: commune for commune in allocations.communes}
+    districts = {district.key: district for district in allocations.old_districts}
+
+    def district_ou(district: Any) -> str:
+        return f"{district.label}-{district.province_label}"
+
+    accounts: list[dict[str, Any]] = []
+    secrets: dict[str, Any] = {}
+    active_by_person: dict[tuple[str, str], str] = {}
+    officers: dict[str, list[str]] = {}
+    for account in state.accounts:
+        commune = communes.get(account.unit) if account.kind == statelib.COMMUNE else None
+        if commune is None or account.status != statelib.ACTIVE:
+            continue
+        mail = f"{account.uid}@{commune.mail_domain}"
+        active_by_person[(account.unit, account.person)] = mail
+        if account.role == "it_officer":
+            officers.setdefault(account.unit, []).append(mail)
+
+    for account in sorted(state.accounts, key=lambda a: (a.kind, a.unit, a.uid)):
+        if account.kind == statelib.COMMUNE:
+            commune = communes.get(account.unit)
+            if commune is None:
+                continue  # the unit left the mapping: its directory entries stay as they are
+            entry = {
+                "uid": account.uid,
+                "unit": commune.label,
+                "retired": False,
+                "mail": f"{account.uid}@{commune.mail_domain}",
+                "enabled": account.status == statelib.ACTIVE,
+                "role": account.role,
+            }
+        else:
+            district = districts.get(_district_key(account.unit, districts))
+            if district is None:
+                continue
+            forward = None
+            if account.successor:
+                forward = active_by_person.get((account.successor, account.person)) or next(
+                    iter(sorted(officers.get(account.successor, []))), None
+                )
+            entry = {
+                "uid": account.uid,
+                "unit": district_ou(district),
+                "retired": True,
+                "mail": f"{account.uid}@{district.lookup_fqdn}",
+                "enabled": False,
+                "role": account.role,
+            }
+            if forward:
+                entry["forward_to"] = forward
+        accounts.append(entry)
+        person = state.people.get(account.key, {})
+        secrets[entry["mail"]] = _identity(person)
+
+    commune_mail_domains = {commune.mail_domain for commune in allocations.communes}
+    district_domains = {district.lookup_fqdn for district in allocations.old_districts}
+    forwards = []
+    for unit in allocations.old_units:
+        fallback = unit.successors[0] if unit.successors else None
+        primary = next((s for s in unit.successors if s.primary), fallback)
+        target = communes.get(primary.code) if primary else None
+        if target is None or unit.lookup_fqdn in commune_mail_domains | district_domains:
+            continue
+        forwards.append({"from": unit.lookup_fqdn, "to": target.mail_domain})
+    plain = {
+        "accounts_communes": [
+            {"code": c.code, "label": c.label, "name": c.name, "mail_domain": c.mail_domain}
+            for c in allocations.communes
+        ],
+        "accounts_retired_units": [
+            {"label": district_ou(d), "name": d.name, "mail_domain": d.lookup_fqdn}
+            for d in allocations.old_districts
+        ],
+        "accounts_list": accounts,
+        "accounts_domain_forwards": sorted(forwards, key=lambda f: f["from"]),
+    }
+    return plain, secrets
+
+
+def _district_key(unit: str, districts: dict[str, Any]) -> str:
+    """State keys districts as "province|name"; allocations may key them differently."""
+    if unit in districts:
+        return unit
+    province, _, name = unit.partition("|")
+    for key, district in districts.items():
+        same_name = normalize(district.name) == normalize(name)
+        if same_name and normalize(district.province) == normalize(province):
+            return key
+    return unit
+
+
+def _identity(person: dict[str, str]) -> dict[str, str]:
+    full_name = person.get("full_name", "")
+    words = name_words(full_name)
+    given = person.get("given_name") or (words[-1] if words else "")
+    given_words = given.split(" ")
+    rest = [word for word in words if word not in given_words] if person.get("given_name") else words[:-1]
+    return {
+        "cn": full_name,
+        "display_name": full_name,
+        "given_name": given,
+        "sn": (rest[0] if rest else given) or full_name,
+        "password": person.get("initial_password", ""),
+    }
+
+
+def _vault_file(
+    inventory: Any, directory: Path, lib: Any, group: str, stem: str, values: dict[str, str]
+) -> None:
+    relative = f"group_vars/{group}/{stem}.yml"
+    previous: dict[str, str] = {}
+    path = directory / relative
+    if path.exists():
+        try:
+            previous = yaml.load(path.read_text(encoding="utf-8"), Loader=_VaultLoader) or {}
+        except yaml.YAMLError:
+            previous = {}
+    lines = ["---"]
+    for name, plaintext in values.items():
+        ciphertext = previous.get(name)
+        try:
+            reusable = ciphertext is not None and vaultlib.decrypt(lib, ciphertext) == plaintext
+        except Exception:  # a file encrypted with another password: encrypt again
+            reusable = False
+        if not reusable:
+            ciphertext = vaultlib.encrypt(lib, plaintext)
+        lines.append(f"{name}: !vault |")
+        lines.extend(f"  {line}" for line in str(ciphertext).strip().splitlines())
+    inventory.add_file(relative, "\n".join(lines) + "\n")
