@@ -57,44 +57,40 @@ def key_path_text(path: KeyPath) -> str:
     return text
 
 
-def _index_node(node: yaml.Node, path: KeyPath, index: LineIndex) -> None:
-    index.record(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
-            child = (*path, str(key))
-            # The key's own line is the useful one for a block mapping value that starts below it.
-            index.record(child, key_node.start_mark.line + 1)
-            _index_node(value_node, child, index)
-    elif isinstance(node, yaml.SequenceNode):
-        for position, item in enumerate(node.value):
-            _index_node(item, (*path, position), index)
+def _index_nodes(root: yaml.Node, index: LineIndex) -> list[tuple[int, str]]:
+    """Record the line of every node by key path; return (line, message) of duplicate mapping keys.
+
+    Duplicate keys are found here, on the node tree we walk anyway, because PyYAML
+    silently keeps the last value of a duplicated key.
+    """
+    duplicates: list[tuple[int, str]] = []
+    lines = index._lines
+    stack: list[tuple[yaml.Node, KeyPath]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                scalar = isinstance(key_node, yaml.ScalarNode)
+                key = str(key_node.value) if scalar else str(key_node.start_mark)
+                line = key_node.start_mark.line + 1
+                if key in seen and key != "<<":
+                    duplicates.append((line, f"duplicate key {key!r} (first at line {seen[key]})"))
+                seen.setdefault(key, line)
+                child = (*path, key)
+                # The key's own line is the useful one for a block mapping value that starts below it.
+                lines.setdefault(child, line)
+                stack.append((value_node, child))
+        elif isinstance(node, yaml.SequenceNode):
+            for position, item in enumerate(node.value):
+                stack.append((item, (*path, position)))
+    return duplicates
 
 
 # libyaml's parser when PyYAML was built with it: reading a whole province's mapping is
 # dominated by parsing, and the pure-Python parser is ~10x slower.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader that refuses duplicate mapping keys (PyYAML silently keeps the last one)."""
-
-
-def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict:
-    loader.flatten_mapping(node)
-    seen: dict[Any, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        with suppress(TypeError):
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r} (first at line {seen[key]})", key_node.start_mark
-                )
-            seen[key] = key_node.start_mark.line + 1
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_text(path: Path, diagnostics: Diagnostics) -> str | None:
@@ -133,10 +129,13 @@ def parse_yaml(path: Path) -> tuple[Any, LineIndex, Diagnostics]:
         return None, index, diagnostics
     try:
         # One parse: compose the node tree (for line numbers), then construct from it.
-        loader = _UniqueKeyLoader(text)
+        loader = _Loader(text)
         try:
             node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
+            duplicates = _index_nodes(node, index) if node is not None else []
+            for line, message in duplicates:
+                diagnostics.add(path, line, message, hint="keep one of them")
+            data = loader.construct_document(node) if node is not None and not duplicates else None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
@@ -148,10 +147,11 @@ def parse_yaml(path: Path) -> tuple[Any, LineIndex, Diagnostics]:
     except yaml.YAMLError as error:
         diagnostics.add(path, None, f"YAML error: {error}")
         return None, index, diagnostics
+    if diagnostics:
+        return None, index, diagnostics
     if node is None or data is None:
         diagnostics.add(path, None, "file has no YAML content")
         return None, index, diagnostics
-    _index_node(node, (), index)
     return data, index, diagnostics
 
 
