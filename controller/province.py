@@ -220,6 +220,11 @@ def default_domain(province: str) -> str:
     return f"{province_label(province)}.gov.vn"
 
 
+def default_hypervisor_count(communes: int) -> int:
+    """Two at least (one may fail); about 30 communes' VMs per 64-core / 512 GiB host."""
+    return max(2, -(-communes // 30))
+
+
 def province_template(mapping: Mapping) -> str:
     """A commented province.yml with defaults that make a fresh import work end to end."""
     label = province_label(mapping.province)
@@ -231,6 +236,11 @@ def province_template(mapping: Mapping) -> str:
         level1=level1,
         level1_note="" if label in KNOWN_LEVEL1 else "   # CHANGE ME: the province's level-1 code",
         communes=len(mapping.new_units),
+        hypervisors="\n".join(
+            f"    - {{name: hv{number}, address: 10.240.0.{100 + number}, "
+            "vcpus: 64, memory_gb: 512, disk_gb: 8000}"
+            for number in range(1, default_hypervisor_count(len(mapping.new_units)) + 1)
+        ),
     )
     # Contribution modules append their own commented sections (accounts, VMs, DNS...).
     from controller import contrib
@@ -286,9 +296,9 @@ integration_centre:
     - {{name: ldap1, role: directory, address: 10.240.0.31, fqdn: ldap.{domain}}}
     - {{name: portal1, role: portal, address: 10.240.0.41, fqdn: portal.{domain}, ipv6: "fd68::41"}}
     - {{name: archive1, role: archive, address: 10.240.0.51, fqdn: archive.{domain}}}
+  # Sized for {communes} communes (an iDesk and a TTHC VM each, see ic_vms); add hosts as needed.
   hypervisors:
-    - {{name: hv1, address: 10.240.0.101, vcpus: 64, memory_gb: 256, disk_gb: 4000}}
-    - {{name: hv2, address: 10.240.0.102, vcpus: 64, memory_gb: 256, disk_gb: 4000}}
+{hypervisors}
 
 # Deadlines of the plan, by task.
 deadlines:
@@ -588,12 +598,6 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
     )
     _check_operator_addresses(reader, config)
     _check_capacity(reader, config, mapping)
-    from controller import contrib
-
-    for module in contrib.discover().values():
-        validate = getattr(module, "validate", None)
-        if validate is not None:
-            validate(None, mapping, config, diagnostics)
     if diagnostics:
         return None, diagnostics
     return config, diagnostics

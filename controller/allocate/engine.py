@@ -16,6 +16,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from functools import lru_cache
 
 from netaddr import IPAddress, IPNetwork
 
@@ -42,10 +43,12 @@ from controller.allocate.state import (
 from controller.errors import Diagnostics
 from controller.model import Mapping, NewUnit, OldDistrict
 from controller.names import ascii_fold, normalize, province_label, strip_type, unit_type
-from controller.names import label as bare_label
-from controller.province import ProvinceConfig, SiteSpec, split_lan
+from controller.names import label as _label
+from controller.province import ProvinceConfig, SiteSpec, Vlan, split_lan
 
 _NOT_LABEL = re.compile(r"[^a-z0-9]")
+# Labels of old units and districts are computed many times per run; the rule is pure.
+bare_label = lru_cache(maxsize=1 << 15)(_label)
 # Host names of the province's servers are labels under the province domain too.
 RESERVED_LABELS = frozenset(
     {"www", "mail", "ns1", "ns2", "ldap", "portal", "archive", "core1", "autodiscover"}
@@ -475,6 +478,8 @@ def _build_allocations(
     if diagnostics:
         return result
     old_labels = {code: bare_label(unit.name) for code, unit in mapping.old_units.items()}
+    # The VLAN split is the same for every commune: compute it once, then offset it.
+    split_template = split_lan(IPNetwork(f"0.0.0.0/{province.lan_prefixlen}"), province.vlans)
     labels = {code: state.communes[code].label for code in mapping.new_units}
 
     def lookup_fqdn(code: str) -> str:
@@ -572,7 +577,7 @@ def _build_allocations(
                 fqdn=f"{entry.label}.{province.domain}",
                 mail_domain=f"{entry.label}.{province.mail_domain}",
                 lan_prefix=lan,
-                vlans=split_lan(lan, province.vlans),
+                vlans=_offset_split(split_template, lan),
                 vc_vlan=province.vc_vlan,
                 vc_prefix=vc_prefix,
                 vc_rooms=rooms,
@@ -642,6 +647,14 @@ def _build_allocations(
             )
         )
     return result
+
+
+def _offset_split(template: list[tuple[Vlan, IPNetwork]], lan: IPNetwork) -> list[tuple[Vlan, IPNetwork]]:
+    """The VLAN split of `lan`: the split of 0.0.0.0/len moved to the LAN (same result as split_lan)."""
+    return [
+        (vlan, IPNetwork(f"{IPAddress(lan.first + block.first)}/{block.prefixlen}"))
+        for vlan, block in template
+    ]
 
 
 def _fate(successions: list[tuple[NewUnit, bool]]) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from controller.errors import Diagnostics
-from controller.yamlio import atomic_write, dump_yaml, parse_yaml
+from controller.yamlio import atomic_write, parse_yaml
 
 STATE_VERSION = 1
 HEADER = (
@@ -172,5 +172,8 @@ def load_state(state_dir: Path) -> tuple[State, Diagnostics]:
 def save_state(state_dir: Path, state: State) -> Path:
     """Write atomically; the caller holds the workspace lock."""
     path = state_path(state_dir)
-    atomic_write(path, dump_yaml(to_dict(state), header=HEADER))
+    from controller.render.emit import to_yaml  # fast plain-data emitter (the state grows with the country)
+
+    comments = "".join(f"# {line}\n" for line in HEADER.splitlines())
+    atomic_write(path, comments + to_yaml(to_dict(state)))
     return path
