@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 MAX_LABEL_LENGTH = 63  # RFC 1035 label limit
 
@@ -32,11 +33,15 @@ _NOT_LABEL = re.compile(r"[^a-z0-9]")
 _NOT_GROUP = re.compile(r"[^a-z0-9_]+")
 
 
+# The naming functions are pure and called for the same few thousand names over and over
+# (every row of a province repeats its province and district names): cache them.
+@lru_cache(maxsize=65536)
 def normalize(name: str) -> str:
     """NFC, whitespace collapsed to single spaces, stripped: the form names are stored and compared in."""
     return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", name)).strip()
 
 
+@lru_cache(maxsize=65536)
 def ascii_fold(text: str) -> str:
     """Lowercase ASCII-ish text without diacritics; `đ`/`Đ` become `d` (they have no decomposition)."""
     text = unicodedata.normalize("NFC", text).replace("đ", "d").replace("Đ", "D")
@@ -45,6 +50,7 @@ def ascii_fold(text: str) -> str:
     return stripped.lower()
 
 
+@lru_cache(maxsize=65536)
 def _split_type(name: str) -> tuple[str, str]:
     """(type prefix as written, rest) of a normalised name; the prefix is "" when there is none."""
     name = normalize(name)
