@@ -46,6 +46,7 @@ EDOC_LEVEL1 = re.compile(r"^[A-Z][0-9]{2}$")
 # QCVN 102:2016, read right to left: 000.00.00.H30 (still seen, recognised, never issued).
 EDOC_OLD_FORMAT = re.compile(r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}$")
 EDOC_MAX_LENGTH = 35
+_NOWHERE = IPNetwork("0.0.0.0/32")  # stands in for a prefix that failed to parse (already reported)
 
 DEFAULT_DEADLINES = {
     "plan_submitted": dt.date(2025, 6, 5),
@@ -566,9 +567,8 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
                     ("data_network", "core_loopback"), f"{core_loopback} lies inside {key} {network}"
                 )
 
-    if diagnostics:
-        return None, diagnostics
-    assert ic_prefix is not None and vm_prefix is not None and core_loopback is not None
+    # Build the config even when something is wrong, so the checks below that need
+    # several sections still run and every problem is reported in one go.
     config = ProvinceConfig(
         name=mapping.province,
         label=label,
@@ -579,11 +579,11 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
         vlans=vlans,
         vc_vlan=vc_vlan,
         lan_prefixlen=lan_prefixlen,
-        ic_prefix=ic_prefix,
-        vm_prefix=vm_prefix,
+        ic_prefix=ic_prefix or _NOWHERE,
+        vm_prefix=vm_prefix or _NOWHERE,
         servers=servers,
         hypervisors=hypervisors,
-        core_loopback=core_loopback,
+        core_loopback=core_loopback or _NOWHERE.ip,
         core_asn=core_asn or 64512,
         deadlines=deadlines,
         lookup_until=lookup_until or dt.date(2026, 7, 1),
@@ -919,8 +919,12 @@ def _check_operator_addresses(reader: _Reader, config: ProvinceConfig) -> None:
         for name, network in config.pools.items()
         if name in ("commune_lans", "video_conference", "legacy_links", "legacy_loopbacks")
     }
-    foreign["integration_centre.prefix"] = config.ic_prefix
-    foreign["integration_centre.vm_prefix"] = config.vm_prefix
+    for name, prefix in (
+        ("integration_centre.prefix", config.ic_prefix),
+        ("integration_centre.vm_prefix", config.vm_prefix),
+    ):
+        if prefix != _NOWHERE:
+            foreign[name] = prefix
     taken: dict[int, str] = {}
     for code, specs in sorted(config.sites.items()):
         for position, spec in enumerate(specs):
@@ -954,6 +958,8 @@ def _check_capacity(reader: _Reader, config: ProvinceConfig, mapping: Mapping) -
         sum(1 for spec in config.sites_of(code) if not spec.operator_assigned) for code in mapping.new_units
     )
     legacy = len(mapping.old_units) + len(mapping.old_districts()) - len(config.legacy_endpoints)
+    if not set(POOL_NAMES) <= set(config.pools):
+        return  # a pool that did not parse is reported already; sizes would be noise
     loopback_pool = IPSet([config.pools["loopbacks"]]) - IPSet([f"{config.core_loopback}/32"])
     needs = [
         ("commune_lans", config.lan_prefixlen, communes, "LANs", IPSet([config.pools["commune_lans"]])),
