@@ -20,7 +20,6 @@ the same details; exactly one of those entries has `primary: true`.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -236,7 +235,23 @@ def _scalar(value: Any) -> str:
         return text
     if text.isdigit():
         return f"'{text}'"
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+    return _double_quoted(text)
+
+
+def _double_quoted(text: str) -> str:
+    """YAML double-quoted scalar; anything not printable is escaped (YAML streams may not contain it)."""
+    out = ['"']
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char.isprintable():
+            out.append(char)
+        elif ord(char) < 0x10000:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    out.append('"')
+    return "".join(out)
 
 
 def _emit_mapping(document: dict[str, Any]) -> str:

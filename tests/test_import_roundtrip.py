@@ -6,9 +6,12 @@ import csv
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from controller.cli import main
-from controller.mapping_io import mapping_changes, read_mapping
+from controller.mapping_io import _scalar, mapping_changes, read_mapping
 from controller.sources.csvfile import read_csv, write_csv
 from controller.sources.dataset import load_province
 
@@ -104,3 +107,8 @@ def test_failed_reimport_leaves_workspace_untouched(tmp_path: Path) -> None:
     bad.write_text(FIXTURE.read_text(encoding="utf-8").replace(",yes\n", ",si\n", 1), encoding="utf-8")
     assert main(["import", "--csv", str(bad), "-o", str(out)]) == 2
     assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=30))
+def test_mapping_yml_scalars_read_back_unchanged(text: str) -> None:
+    assert yaml.safe_load(f"key: {_scalar(text)}\n")["key"] == text
