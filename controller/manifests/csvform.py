@@ -65,6 +65,10 @@ def from_csv(text: str) -> dict[str, Any]:
             raise ValueError(f"row {row_number}: expected 2 fields")
         path, raw = row
         value = json.loads(raw)
+        if path == "":  # the whole document is an empty object
+            if value != {} or root:
+                raise ValueError(f"row {row_number}: an empty path stands only for an empty document")
+            continue
         parts = _parts(path)
         node: Any = root
         for part, following in zip(parts, [*parts[1:], None], strict=True):

@@ -131,7 +131,8 @@ def commune_manifest(recorded: Recorded, commune: Any) -> dict[str, Any]:
         systems[system] = (
             None if vm is None else {"host": vm.name, "hypervisor": vm.host, "address": vm.address}
         )
-    note = recorded.accounts_note if not users else ""
+    none_here = "no users yet: state/accounts.yml has none for this commune"
+    note = "" if users else (recorded.accounts_note or none_here)
     if not note and not any("administrator" in user["roles"] for user in users):
         note = "no IT officer (administrator) yet: add one with role it_officer in the staff list"
     return {

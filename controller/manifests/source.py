@@ -52,7 +52,9 @@ def load_accounts(path: Path) -> tuple[list[dict[str, Any]], str]:
     Accepted shapes (the file is another workstream's): a list, or a mapping by
     username, under `accounts:` (or `users:`); each entry has `username` and names its
     unit with `commune`/`commune_code`/`unit`, `commune_label`/`label`, `domain`/`email`,
-    or for old district accounts `district_code`/`district_label`/`district`; optional
+    or for old district accounts `district_code`/`district_label`/`district`; the accounts
+    workstream's own shape (`uid`, `kind: commune|old_district`, `unit`: commune code or
+    district key, `role: staff|it_officer`, `status`) is read as such; optional
     `full_name`/`name`, `email`, `role`/`roles`, `system`.
     Without the file the manifests say "no users yet".
     """
@@ -67,7 +69,12 @@ def load_accounts(path: Path) -> tuple[list[dict[str, Any]], str]:
                    for key, value in entries.items()]
     if not isinstance(entries, list):
         return [], "no users yet: state/accounts.yml has no accounts list"
-    return [entry for entry in entries if isinstance(entry, dict) and entry.get("username")], ""
+    # The accounts workstream writes `uid` (and `kind`/`unit`/`role`/`status`); others may say username.
+    result = []
+    for entry in entries:
+        if isinstance(entry, dict) and (entry.get("username") or entry.get("uid")):
+            result.append({**entry, "username": str(entry.get("username") or entry.get("uid"))})
+    return result, ""
 
 
 def accounts_of_commune(entries: list[dict[str, Any]], commune: Any) -> list[dict[str, Any]]:
@@ -76,6 +83,8 @@ def accounts_of_commune(entries: list[dict[str, Any]], commune: Any) -> list[dic
         code = str(entry.get("commune") or entry.get("commune_code") or entry.get("unit") or "")
         label = str(entry.get("commune_label") or entry.get("label") or "")
         domain = str(entry.get("domain") or str(entry.get("email", "")).partition("@")[2])
+        if entry.get("kind", "commune") != "commune" or entry.get("status", "active") != "active":
+            continue
         if code == commune.code or label == commune.label or domain == commune.mail_domain:
             result.append(entry)
     return result
@@ -83,9 +92,15 @@ def accounts_of_commune(entries: list[dict[str, Any]], commune: Any) -> list[dic
 
 def accounts_of_district(entries: list[dict[str, Any]], district: Any) -> list[dict[str, Any]]:
     keys = {district.code, district.label, district.name} - {""}
-    return [entry for entry in entries
-            if {str(entry.get("district_code", "")), str(entry.get("district_label", "")),
-                str(entry.get("district", ""))} & keys]
+    result = []
+    for entry in entries:
+        if entry.get("kind") == "old_district":
+            if str(entry.get("unit", "")) == district.key:
+                result.append(entry)
+        elif {str(entry.get("district_code", "")), str(entry.get("district_label", "")),
+              str(entry.get("district", ""))} & keys:
+            result.append(entry)
+    return result
 
 
 def _single(path: Path, message: str) -> Diagnostics:
