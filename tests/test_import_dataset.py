@@ -63,9 +63,16 @@ def test_whole_country_imports_and_validates(tmp_path: Path) -> None:
         old_total += len(mapping.old_units)
     assert new_total == 3321
     assert old_total == 10040
-    # One large province end to end through the CLI: import then validate.
-    assert main(["import", "--province", "Hà Nội", "-o", str(tmp_path / "hn")]) == 0
-    assert main(["validate", str(tmp_path / "hn")]) == 0
+    # Every province end to end through the CLI: import, then validate (mapping.yml, province.yml, contrib).
+    imported = 0
+    for number, province in enumerate(provinces):
+        out = tmp_path / f"p{number}"
+        assert main(["import", "--province", province, "-o", str(out)]) == 0, province
+        assert main(["validate", str(out)]) == 0, province
+        mapping, _ = read_mapping(out / "mapping.yml")
+        assert mapping is not None
+        imported += len(mapping.new_units)
+    assert imported == 3321
 
 
 def test_cli_import_writes_workspace(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
