@@ -15,13 +15,18 @@ TODAY = dt.date(2025, 6, 10)
 def small_mapping(communes: int = 4, olds_per_commune: int = 2, province: str = "Lâm Đồng") -> Mapping:
     """`communes` new units "Xã Thử Nghiệm N" (codes 90000+), each from its own old units in 2 districts."""
     mapping = Mapping(province=province)
-    districts = [OldDistrict("Bình Thuận", "Huyện Tuy Phong", "594"), OldDistrict("Bình Thuận", "Huyện Bắc Bình", "596")]
+    districts = [
+        OldDistrict("Bình Thuận", "Huyện Tuy Phong", "594"),
+        OldDistrict("Bình Thuận", "Huyện Bắc Bình", "596"),
+    ]
     for number in range(communes):
         code = str(90000 + number * 10)
         unit = NewUnit(code, f"Xã Thử Nghiệm {_word(number)}", province)
         for part in range(olds_per_commune):
             old_code = str(20000 + number * 10 + part)
-            mapping.old_units[old_code] = OldUnit(old_code, f"Xã Cũ {_word(number)} {part}", districts[number % 2])
+            mapping.old_units[old_code] = OldUnit(
+                old_code, f"Xã Cũ {_word(number)} {part}", districts[number % 2]
+            )
             unit.formed_from.append(Succession(old_code, True))
         mapping.new_units[code] = unit
     return mapping

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from netaddr import IPNetwork
+from test_alloc_support import small_mapping
 
 from controller.province import (
     default_hypervisor_count,
@@ -14,7 +15,6 @@ from controller.province import (
     province_template,
     split_lan,
 )
-from test_alloc_support import small_mapping
 
 
 def _load(tmp_path: Path, text: str, communes: int = 4):
@@ -42,7 +42,14 @@ def test_template_loads_with_contract_defaults(tmp_path: Path) -> None:
     assert config.lan_prefixlen == 23
     assert str(config.pools["commune_lans"]) == "10.64.0.0/14"
     assert [vlan.name for vlan in config.vlans] == ["gov", "party", "onestop", "mgmt"]
-    assert {server.name for server in config.servers} >= {"ns1", "ns2", "mail1", "ldap1", "portal1", "archive1"}
+    assert {server.name for server in config.servers} >= {
+        "ns1",
+        "ns2",
+        "mail1",
+        "ldap1",
+        "portal1",
+        "archive1",
+    }
     assert [h.name for h in config.hypervisors] == ["hv1", "hv2"]
     assert config.quarantine.generations == 2 and config.quarantine.until is None
     assert config.deadlines["in_service"].isoformat() == "2025-07-01"
@@ -58,12 +65,20 @@ def test_lan_split_follows_vlan_plan_order() -> None:
     mapping = small_mapping(1)
     from controller.province import Vlan
 
-    vlans = [Vlan("gov", 10, 25, True), Vlan("party", 20, 26, True), Vlan("onestop", 30, 26, True),
-             Vlan("mgmt", 99, 28, False)]
+    vlans = [
+        Vlan("gov", 10, 25, True),
+        Vlan("party", 20, 26, True),
+        Vlan("onestop", 30, 26, True),
+        Vlan("mgmt", 99, 28, False),
+    ]
     assert lan_prefixlen_for(vlans) == 23
     split = split_lan(IPNetwork("10.64.2.0/23"), vlans)
-    assert [str(prefix) for _, prefix in split] == ["10.64.2.0/25", "10.64.2.128/26", "10.64.2.192/26",
-                                                    "10.64.3.0/28"]
+    assert [str(prefix) for _, prefix in split] == [
+        "10.64.2.0/25",
+        "10.64.2.128/26",
+        "10.64.2.192/26",
+        "10.64.3.0/28",
+    ]
     del mapping
 
 
@@ -72,8 +87,11 @@ def test_lan_split_follows_vlan_plan_order() -> None:
     [
         ("commune_lans: 10.64.0.0/14", "commune_lans: 10.64.0.0/33", "invalid CIDR prefix '10.64.0.0/33'"),
         ("commune_lans: 10.64.0.0/14", "commune_lans: 10.64.1.0/14", "has host bits set"),
-        ("video_conference: 10.252.0.0/20", "video_conference: 10.250.0.0/20",
-         "pools.video_conference 10.250.0.0/20 overlaps pools.dataline_links 10.250.0.0/18"),
+        (
+            "video_conference: 10.252.0.0/20",
+            "video_conference: 10.250.0.0/20",
+            "pools.video_conference 10.250.0.0/20 overlaps pools.dataline_links 10.250.0.0/18",
+        ),
         ("domain: lamdong.gov.vn ", "domain: lam_dong.gov.vn ", "invalid domain name 'lam_dong.gov.vn'"),
         ("name: party, id: 20", "name: party, id: 10", "VLAN id 10 is used twice"),
         ("name: party, id: 20", "name: party, id: 5000", "5000 is out of range 1..4094"),
@@ -99,12 +117,16 @@ def test_each_mistake_is_reported_at_its_line(tmp_path: Path, old: str, new: str
 
 
 def test_pool_too_small_says_needed_vs_available(tmp_path: Path) -> None:
-    text = province_template(small_mapping(45)).replace("commune_lans: 10.64.0.0/14", "commune_lans: 10.64.0.0/22")
+    text = province_template(small_mapping(45)).replace(
+        "commune_lans: 10.64.0.0/14", "commune_lans: 10.64.0.0/22"
+    )
     config, diagnostics = _load(tmp_path, text, communes=45)
     assert config is None
     line = _line_of(text, "commune_lans:")
-    assert f"province.yml:{line}: [pools.commune_lans] commune_lans 10.64.0.0/22 holds 2 /23 LANs, the plan needs 45" \
+    assert (
+        f"province.yml:{line}: [pools.commune_lans] commune_lans 10.64.0.0/22 holds 2 /23 LANs, the plan needs 45"
         in "\n".join(_messages(diagnostics))
+    )
 
 
 def test_operator_assigned_sites_are_checked(tmp_path: Path) -> None:
@@ -130,7 +152,11 @@ def test_operator_assigned_sites_are_checked(tmp_path: Path) -> None:
 
 
 def test_unreadable_files_are_diagnostics(tmp_path: Path) -> None:
-    for content, expected in ((b"", "file is empty"), (b"\xff\xfe\x00x", "binary"), (b"- a\n- b\n", "mapping")):
+    for content, expected in (
+        (b"", "file is empty"),
+        (b"\xff\xfe\x00x", "binary"),
+        (b"- a\n- b\n", "mapping"),
+    ):
         path = tmp_path / "province.yml"
         path.write_bytes(content)
         config, diagnostics = load_province(path, small_mapping(1))

@@ -658,6 +658,8 @@ def _offset_split(template: list[tuple[Vlan, IPNetwork]], lan: IPNetwork) -> lis
 
 
 def _fate(successions: list[tuple[NewUnit, bool]]) -> str:
+    if not successions:
+        return "dissolved"  # validate refuses this in mapping.yml; kept total for hand-built mappings
     if len(successions) > 1:
         return "split"
     unit = successions[0][0]
