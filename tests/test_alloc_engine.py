@@ -256,7 +256,7 @@ def test_exhausted_pool_takes_nothing(tmp_path: Path) -> None:
     grown = copy.deepcopy(mapping)
     del grown.new_units["90020"]
     grown.new_units["90030"] = NewUnit("90030", "Xã Mới", "Lâm Đồng", [Succession("20020", True)])
-    after, _, diagnostics = allocate(grown, province, copy.deepcopy(state), TODAY)
+    _after, _, diagnostics = allocate(grown, province, copy.deepcopy(state), TODAY)
     assert "pools.commune_lans 10.64.0.0/22 is exhausted: 1 more /23 needed, 0 free" in str(
         diagnostics.items[0]
     )

@@ -124,7 +124,8 @@ def test_pool_too_small_says_needed_vs_available(tmp_path: Path) -> None:
     assert config is None
     line = _line_of(text, "commune_lans:")
     assert (
-        f"province.yml:{line}: [pools.commune_lans] commune_lans 10.64.0.0/22 holds 2 /23 LANs, the plan needs 45"
+        f"province.yml:{line}: [pools.commune_lans] "
+        "commune_lans 10.64.0.0/22 holds 2 /23 LANs, the plan needs 45"
         in "\n".join(_messages(diagnostics))
     )
 
