@@ -160,3 +160,23 @@ def test_columns_in_another_order_and_empty_primary(tmp_path: Path) -> None:
     mapping, diagnostics = read_csv(source)
     assert not diagnostics and mapping is not None
     assert mapping.new_units["22918"].formed_from[0].primary is True
+
+
+def test_province_spellings_and_crlf_are_one_province(tmp_path: Path) -> None:
+    rows = list(GOOD)
+    rows[2] = rows[2].replace("Bình Thuận,", "Tỉnh Bình Thuận,").replace("Lâm Đồng", "Tỉnh Lâm Đồng")
+    rows[3] = rows[3].replace("Lâm Đồng", "lam dong")
+    source = tmp_path / "crlf.csv"
+    source.write_bytes("\r\n".join(rows).encode("utf-8") + b"\r\n")
+    mapping, diagnostics = read_csv(source)
+    assert not diagnostics, [str(d) for d in diagnostics]
+    assert mapping is not None and mapping.province == "Lâm Đồng"
+    assert {unit.province for unit in mapping.new_units.values()} == {"Lâm Đồng"}
+    assert len(mapping.old_districts()) == 3
+
+
+def test_semicolon_separated_file_is_explained(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err, source, out = _import(tmp_path, _lines(*(row.replace(",", ";") for row in GOOD)), capsys)
+    assert code == 2
+    assert f"{source}:1: the file is separated by semicolons, the format uses commas" in err
+    assert not out.exists()

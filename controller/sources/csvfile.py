@@ -38,6 +38,10 @@ def _parse_rows(path: Path, text: str, diagnostics: Diagnostics) -> list[Row]:
     missing = [column for column in COLUMNS if column not in header]
     extra = [column for column in header if column not in COLUMNS]
     duplicated = sorted({column for column in header if header.count(column) > 1})
+    if len(header) == 1 and ";" in header[0]:
+        diagnostics.add(path, 1, "the file is separated by semicolons, the format uses commas",
+                        hint="save it as \"CSV UTF-8 (comma delimited)\"")
+        return []
     if missing:
         diagnostics.add(path, 1, f"missing column(s): {', '.join(missing)}",
                         hint=f"the header must be exactly: {','.join(COLUMNS)}")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from controller.errors import Diagnostics
 from controller.model import Mapping, NewUnit, OldDistrict, OldUnit, Succession
+from controller.names import province_key
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,9 @@ def check_rows(rows: list[Row], diagnostics: Diagnostics) -> None:
         if first_old.old_unit != row.old_unit:
             add(f"old code {row.old_code} is named {row.old_unit!r} here but "
                 f"{first_old.old_unit!r} at {_where(first_old)}")
-        if (first_old.old_district, first_old.old_province) != (row.old_district, row.old_province):
+        if (first_old.old_district, province_key(first_old.old_province)) != (
+            row.old_district, province_key(row.old_province)
+        ):
             add(f"old unit {row.old_code} is in {row.old_district}, {row.old_province} here but in "
                 f"{first_old.old_district}, {first_old.old_province} at {_where(first_old)}")
 
@@ -77,18 +80,19 @@ def check_rows(rows: list[Row], diagnostics: Diagnostics) -> None:
         if first_new.new_unit != row.new_unit:
             add(f"new code {row.new_code} is named {row.new_unit!r} here but "
                 f"{first_new.new_unit!r} at {_where(first_new)}")
-        if first_new.new_province != row.new_province:
+        if province_key(first_new.new_province) != province_key(row.new_province):
             add(f"new unit {row.new_code} ({row.new_unit}) is in province {row.new_province} here but in "
                 f"{first_new.new_province} at {_where(first_new)}: a new unit belongs to one province")
 
         if row.old_district_code:
-            district = (row.old_province, row.old_district)
+            district = (province_key(row.old_province), row.old_district)
             first_district = district_code.setdefault(district, row)
             if first_district.old_district_code != row.old_district_code:
                 add(f"district {row.old_district} has code {row.old_district_code} here but "
                     f"{first_district.old_district_code} at {_where(first_district)}")
 
-    provinces = _first_rows((row for row in rows), lambda row: row.new_province)
+    # "Tỉnh Lâm Đồng", "Lâm Đồng" and "Lam Dong" are one province.
+    provinces = _first_rows((row for row in rows), lambda row: province_key(row.new_province))
     if len(provinces) > 1:
         first_province, *others = provinces.values()
         for row in others:
@@ -136,12 +140,17 @@ def build_mapping(rows: list[Row], diagnostics: Diagnostics, source: dict[str, s
     for row in rows:
         by_old[row.old_code] += 1
     mapping = Mapping(province=rows[0].new_province, source=dict(source))
+    # One spelling per province (the first seen), so districts are not doubled by spellings.
+    spelling: dict[str, str] = {}
     for row in rows:
-        district = OldDistrict(row.old_province, row.old_district, row.old_district_code)
+        spelling.setdefault(province_key(row.old_province), row.old_province)
+    for row in rows:
+        old_province = spelling[province_key(row.old_province)]
+        district = OldDistrict(old_province, row.old_district, row.old_district_code)
         mapping.old_units.setdefault(row.old_code, OldUnit(row.old_code, row.old_unit, district))
         unit = mapping.new_units.get(row.new_code)
         if unit is None:
-            unit = NewUnit(row.new_code, row.new_unit, row.new_province,
+            unit = NewUnit(row.new_code, row.new_unit, mapping.province,
                            latitude=row.latitude, longitude=row.longitude)
             mapping.new_units[row.new_code] = unit
         elif unit.latitude is None and row.latitude is not None:
