@@ -4,9 +4,9 @@ details change, for the Government Cipher Committee's process (Ban Cơ yếu Ch�
 One row per certificate holder agency (People's Committee) with the action:
 - revoke: the agency no longer exists: every old district, and every old unit merged
   into a new unit as a non-primary part or divided between several;
-- renew: the old unit a merged commune continues from (the one whose portal and name it
-  inherits, `commune_portal.inherits_from`): its certificate is renewed under the new
-  agency name and code;
+- renew: the old unit a merged commune continues (its seat, whose code and portal the new
+  unit inherits: `commune_portal.inherits_from`): its certificate is renewed under the
+  new agency name and code;
 - change: an old unit re-established on its own (fate kept): same unit, changed details
   (name and/or parent: the district level is gone, the province may have changed);
 - issue: a new commune that continues none of its old units' certificates.
