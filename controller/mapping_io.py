@@ -153,9 +153,10 @@ def read_mapping(path: str | Path) -> tuple[Mapping | None, Diagnostics]:
                 reader.error((*old_path, "primary") if "primary" in old else old_path,
                              f"primary must be true or false, got {primary!r}")
                 continue
-            if None in fields or None in (code, name, province):
-                continue
             old_code, old_name, district, district_code, old_province = fields
+            if (old_code is None or old_name is None or district is None or old_province is None
+                    or code is None or name is None or province is None):
+                continue
             rows.append(Row(
                 file=str(path), line=index.line(old_path), key=key_path_text(old_path),
                 old_province=old_province, old_district=district, old_unit=old_name, old_code=old_code,

@@ -177,6 +177,10 @@ def _decommission_counts(data: dict[str, Any] | None) -> dict[str, int] | None:
     return counts
 
 
+def _step(counts: dict[str, int] | None, step: str) -> int | None:
+    return None if counts is None else counts[step]
+
+
 def build_report(ws: Workspace, today: dt.date | None = None) -> tuple[Report | None, Diagnostics]:
     """The report of a workspace; (None, diagnostics) only when mapping.yml itself is unusable."""
     today = today or dt.date.today()
@@ -241,7 +245,7 @@ def build_report(ws: Workspace, today: dt.date | None = None) -> tuple[Report | 
             Item("commune HQ data-line endpoints", sites_planned, sites_rendered, "rendered", rend),
             # Old commune lines are cut by the operator: the workspace has no record of it.
             Item("old commune endpoints to terminate", to_terminate, None, "terminated", "operator"),
-            Item("old district endpoints terminated", districts, steps and steps["revoke"], "retired", dec),
+            Item("old district endpoints terminated", districts, _step(steps, "revoke"), "retired", dec),
         ]),
         Workstream(2, "Commune LAN", [
             Item("commune LAN supernets", communes, communes_allocated, "allocated", alloc),
@@ -275,10 +279,10 @@ def build_report(ws: Workspace, today: dt.date | None = None) -> tuple[Report | 
         Workstream(11, "Digital signatures", [],
                    note="no record in the workspace: progress unknown"),
         Workstream(12, "Decommissioning", [
-            Item("old districts backed up, backup verified", districts, steps and steps["verify"], "verified",
+            Item("old districts backed up, backup verified", districts, _step(steps, "verify"), "verified",
                  dec),
-            Item("old districts locked down", districts, steps and steps["lockdown"], "locked", dec),
-            Item("old districts powered off", districts, steps and steps["poweroff"], "retired", dec),
+            Item("old districts locked down", districts, _step(steps, "lockdown"), "locked", dec),
+            Item("old districts powered off", districts, _step(steps, "poweroff"), "retired", dec),
         ]),
     ]
     for workstream in workstreams:

@@ -140,9 +140,9 @@ def parse_yaml(path: Path) -> tuple[Any, LineIndex, Diagnostics]:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
+        error_line = mark.line + 1 if mark else None
         problem = error.problem or str(error)
-        diagnostics.add(path, line, f"YAML syntax error: {problem}")
+        diagnostics.add(path, error_line, f"YAML syntax error: {problem}")
         return None, index, diagnostics
     except yaml.YAMLError as error:
         diagnostics.add(path, None, f"YAML error: {error}")
