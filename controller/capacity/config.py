@@ -20,8 +20,8 @@ from controller.yamlio import KeyPath, LineIndex, key_path_text
 SECTION = "ic_vms"
 SYSTEMS = ("idesk", "tthc")  # host name prefixes, in placement order
 DEFAULT_PROFILES = {
-    "idesk": Profile("idesk", vcpu=4, memory_gib=6, disk_gib=80),
-    "tthc": Profile("tthc", vcpu=2, memory_gib=4, disk_gib=40),
+    "idesk": Profile("idesk", vcpu=4, memory_gib=8, disk_gib=100),
+    "tthc": Profile("tthc", vcpu=2, memory_gib=4, disk_gib=60),
 }
 # QCVN 102:2016 style procedure codes as published on the National Public Service Portal.
 PROCEDURE_CODE = re.compile(r"^[0-9]\.[0-9]{6}(\.[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2})?$")
@@ -65,12 +65,13 @@ TEMPLATE_SECTION = """\
 # Integration Centre VMs (iDesk / QLVB&ĐH and TTHC): one of each per new commune,
 # placed on integration_centre.hypervisors by `mergectl inventory` (recorded in
 # state/placement.yml; a placed VM never moves). `mergectl capacity DIR` shows the plan.
-# Defaults fit 45 communes on the two default hypervisors (450 of 512 GiB memory).
+# A commune needs 6 vCPU, 12 GiB memory, 160 GiB disk: about 30 communes fill 70% of
+# the memory of a 64-thread / 512 GiB / 8 TB host (mergectl import sizes the host list so).
 ic_vms:
   overcommit: {cpu: 4.0, memory: 1.0, disk: 1.0}   # guests may use host size x ratio
   profiles:
-    idesk: {vcpu: 4, memory_gib: 6, disk_gib: 80}
-    tthc: {vcpu: 2, memory_gib: 4, disk_gib: 40}
+    idesk: {vcpu: 4, memory_gib: 8, disk_gib: 100}
+    tthc: {vcpu: 2, memory_gib: 4, disk_gib: 60}
   first_host_offset: 10          # VM addresses from vm_prefix start at this offset
   # TTHC: the procedure set assigned to commune level (codes from the National Public
   # Service Portal, e.g. 1.001193 or 1.011442.000.00.00.H38; empty until filled in).
