@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from controller.cli import main
-from controller.mapping_io import _scalar, mapping_changes, read_mapping
+from controller.errors import Diagnostics
+from controller.mapping_io import _scalar, mapping_changes, mapping_to_yaml, read_mapping
 from controller.sources.csvfile import read_csv, write_csv
-from controller.sources.dataset import load_province
+from controller.sources.dataset import load_province, load_rows
+from controller.sources.rows import build_mapping
 
 FIXTURE = Path(__file__).parent / "fixtures" / "import" / "small.csv"
 
@@ -112,3 +114,16 @@ def test_failed_reimport_leaves_workspace_untouched(tmp_path: Path) -> None:
 @given(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=30))
 def test_mapping_yml_scalars_read_back_unchanged(text: str) -> None:
     assert yaml.safe_load(f"key: {_scalar(text)}\n")["key"] == text
+
+
+_BT_ROWS = load_rows("Lâm Đồng", "Bình Thuận")
+_BT_YAML = mapping_to_yaml(build_mapping(list(_BT_ROWS), Diagnostics(), {"kind": "test"}))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.permutations(_BT_ROWS))
+def test_mapping_does_not_depend_on_row_order(rows: list) -> None:
+    diagnostics = Diagnostics()
+    mapping = build_mapping(list(rows), diagnostics, {"kind": "test"})
+    assert not diagnostics and mapping is not None
+    assert mapping_to_yaml(mapping) == _BT_YAML
