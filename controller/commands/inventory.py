@@ -30,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from controller.allocate import allocate_workspace, validated_inputs
     from controller.render import build_inventory, write_workspace
+    from controller.render.writer import check_writable
 
     started = time.monotonic()
     workspace = Workspace(args.workspace)
@@ -38,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
         state, allocations, changed = allocate_workspace(workspace, inputs, write=False)
         # Render in memory first: a contribution module's problem must leave the state untouched too.
         tree, files = build_inventory(workspace, inputs.mapping, inputs.province, allocations)
+        check_writable(workspace.dir, files)  # a user's file in the way: refuse before touching the state
         if changed:
             from controller.allocate import save_state
 

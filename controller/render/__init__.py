@@ -49,7 +49,8 @@ def build_inventory(
 def write_workspace(directory: Path, tree: InventoryTree, files: dict[str, str], allocations: Allocations):
     """Write the inventory and the snapshot; the caller holds the workspace lock."""
     counts = write_inventory(directory, files)
-    atomic_write(
-        Path(directory) / "state" / "rendered.yml", dump(snapshot(allocations, list(tree.host_vars)))
-    )
+    rendered = Path(directory) / "state" / "rendered.yml"
+    text = dump(snapshot(allocations, list(tree.host_vars)))
+    if not rendered.exists() or rendered.read_text(encoding="utf-8") != text:
+        atomic_write(rendered, text)
     return counts

@@ -85,8 +85,8 @@ def _write(path: Path, text: str) -> None:
         raise
 
 
-def write_inventory(directory: Path, files: dict[str, str]) -> tuple[int, int, int]:
-    """(written, unchanged, removed). Refuses to overwrite files it did not generate."""
+def check_writable(directory: Path, files: dict[str, str]) -> None:
+    """InvalidInput when any file to write exists without the generated header (a user's file)."""
     directory = Path(directory)
     diagnostics = Diagnostics()
     for relative in sorted(files):
@@ -100,6 +100,12 @@ def write_inventory(directory: Path, files: dict[str, str]) -> tuple[int, int, i
             )
     if diagnostics:
         raise InvalidInput(diagnostics)
+
+
+def write_inventory(directory: Path, files: dict[str, str]) -> tuple[int, int, int]:
+    """(written, unchanged, removed). Refuses to overwrite files it did not generate."""
+    directory = Path(directory)
+    check_writable(directory, files)
     written = unchanged = removed = 0
     for relative, text in files.items():
         path = directory / relative

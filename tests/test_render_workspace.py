@@ -1,0 +1,123 @@
+"""`mergectl inventory` end to end: Bình Thuận's real data -> an inventory Ansible loads without warnings."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from test_alloc_support import small_mapping, write_workspace
+
+from controller.cli import main
+from controller.render.writer import GENERATED_MARKER
+
+REPO = Path(__file__).resolve().parent.parent
+ANSIBLE_INVENTORY = Path(sys.executable).parent / "ansible-inventory"
+
+
+@pytest.fixture(scope="module")
+def binh_thuan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("bt") / "bt"
+    assert (
+        main(["import", "--province", "Lâm Đồng", "--only-old-province", "Bình Thuận", "-o", str(directory)])
+        == 0
+    )
+    assert main(["validate", str(directory)]) == 0
+    assert main(["inventory", str(directory)]) == 0
+    return directory
+
+
+def test_ansible_inventory_loads_45_communes_without_warnings(binh_thuan: Path) -> None:
+    result = subprocess.run(
+        [str(ANSIBLE_INVENTORY), "-i", str(binh_thuan), "--list"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg")},
+    )
+    assert "WARNING" not in result.stderr, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data["communes"]["hosts"]) == 45
+    assert len(data["commune_clients"]["hosts"]) == 45
+    assert len(data["retiring_districts"]["hosts"]) == 10
+    assert "old-binhthuan-phanthiet" in data["district_binhthuan_phanthiet"]["hosts"]
+    assert "muine-gw" in data["from_binhthuan_phanthiet"]["hosts"]
+    assert set(data["dns_servers"]["children"]) == {"dns_primary", "dns_secondary"}
+    assert {
+        "hypervisors",
+        "dns_servers",
+        "mail_servers",
+        "directory_servers",
+        "portals",
+        "archive_servers",
+    } <= set(data["integration_centre"]["children"])
+    muine = data["_meta"]["hostvars"]["muine-gw"]
+    assert muine["commune_name"] == "Phường Mũi Né" and muine["commune_code"] == "22918"
+    assert muine["commune_domain"] == "muine.lamdong.gov.vn"
+    assert muine["province_domain"] == "lamdong.gov.vn"  # group_vars/all/province.yml
+    assert {old["code"] for old in muine["commune_formed_from"]} == {"22915", "22918", "22957"}
+    assert set(muine["commune_formed_from"][0]) >= {"code", "name", "district", "province", "primary"}
+    assert muine["commune_sites"][0]["link_prefix"].endswith("/31")
+    assert [room["room"] for room in muine["commune_vc_rooms"]] == ["gov", "party"]
+    assert muine["commune_edoc_code"].startswith("H36.")
+    assert any(unit["code"] == "22915" for unit in muine["old_units"])
+    # nothing of the workspace's inputs or state is read as inventory
+    assert not any(host.endswith((".yml", ".csv")) for host in data["_meta"]["hostvars"])
+
+
+def test_rerun_rewrites_nothing(binh_thuan: Path) -> None:
+    files = sorted(p for p in binh_thuan.rglob("*.yml") if "lab" not in p.parts)
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in files}
+    assert main(["inventory", str(binh_thuan), "-q"]) == 0
+    after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in files}
+    assert before == after
+
+
+def test_generated_files_say_so_and_user_files_are_kept(binh_thuan: Path) -> None:
+    assert (binh_thuan / "hosts.yml").read_text(encoding="utf-8").startswith(GENERATED_MARKER)
+    assert (
+        (binh_thuan / "host_vars" / "muine-gw.yml").read_text(encoding="utf-8").startswith(GENERATED_MARKER)
+    )
+    assert not (binh_thuan / "province.yml").read_text(encoding="utf-8").startswith(GENERATED_MARKER)
+    own = binh_thuan / "group_vars" / "all" / "local.yml"
+    own.write_text("my_setting: 1\n", encoding="utf-8")
+    assert main(["inventory", str(binh_thuan), "-q"]) == 0
+    assert own.read_text(encoding="utf-8") == "my_setting: 1\n"
+    own.unlink()
+
+
+def test_stale_generated_files_are_removed_and_clashes_refused(tmp_path: Path) -> None:
+    mapping = small_mapping(3)
+    directory = write_workspace(tmp_path / "ws", mapping)
+    assert main(["inventory", str(directory), "-q"]) == 0
+    assert (directory / "host_vars" / "thunghiemc-gw.yml").exists()
+    # the user claims a host_vars file the renderer would write: refused, nothing written
+    clash = directory / "host_vars" / "thunghiemb-gw.yml"
+    clash.write_text("ansible_user: me\n", encoding="utf-8")
+    state_before = (directory / "state" / "allocations.yml").read_bytes()
+    smaller = small_mapping(2)
+    write_workspace(directory, smaller, (directory / "province.yml").read_text(encoding="utf-8"))
+    assert main(["inventory", str(directory), "-q"]) == 2
+    assert clash.read_text(encoding="utf-8") == "ansible_user: me\n"
+    assert (directory / "host_vars" / "thunghiemc-gw.yml").exists()  # nothing was removed either
+    assert (directory / "state" / "allocations.yml").read_bytes() == state_before
+    clash.unlink()
+    assert main(["inventory", str(directory), "-q"]) == 0
+    assert not (directory / "host_vars" / "thunghiemc-gw.yml").exists()  # its commune left the mapping
+    state = yaml.safe_load((directory / "state" / "allocations.yml").read_text(encoding="utf-8"))
+    assert "90020" not in state["communes"] and state["quarantine"]
+
+
+def test_invalid_input_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mapping = small_mapping(2)
+    directory = write_workspace(tmp_path / "ws", mapping)
+    text = (directory / "province.yml").read_text(encoding="utf-8").replace("10.64.0.0/14", "10.64.0.0/99")
+    (directory / "province.yml").write_text(text, encoding="utf-8")
+    assert main(["inventory", str(directory)]) == 2
+    assert "province.yml:" in capsys.readouterr().err
+    assert not (directory / "hosts.yml").exists() and not (directory / "state" / "allocations.yml").exists()
