@@ -53,10 +53,9 @@ def release(
     for item in state.quarantine:
         if item.kind == kind and item.value == value:
             return False, item
-    # A release changes the state: it opens a generation, and the item counts from it.
-    state.generation += 1
-    state.updated = today.isoformat()
-    item = QuarantineItem(kind, value, owner, reason, state.generation, today.isoformat())
+    # Counted from the next allocation generation, like the allocator's own releases; a manual
+    # release does not bump the generation itself (that would age every other quarantined item).
+    item = QuarantineItem(kind, value, owner, reason, state.generation + 1, today.isoformat())
     state.quarantine.append(item)
     return True, item
 

@@ -32,11 +32,20 @@ def scalar(value: Any) -> str:
     return _text(str(value))
 
 
+# Characters YAML does not allow raw (or reads as line breaks): escaped inside double quotes.
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
 @lru_cache(maxsize=1 << 16)  # names, codes and addresses repeat across thousands of files
 def _text(text: str) -> str:
     if _PLAIN.match(text) and text.lower() not in _RESERVED:
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return _UNPRINTABLE.sub(_escape, json.dumps(text, ensure_ascii=False))
 
 
 def _key(key: Any) -> str:
@@ -80,6 +89,8 @@ def _inline(value: Any) -> str:
 
 def to_yaml(data: Any) -> str:
     """A YAML document (`---` first) of plain data."""
+    if data in ({}, []) or not isinstance(data, dict | list):
+        return f"--- {_inline(data)}\n"
     out = ["---"]
     _emit(data, 0, out)
     return "\n".join(out) + "\n"

@@ -1,0 +1,34 @@
+"""filter_plugins/mergectl.py: the same naming rule as the controller, plus reverse-DNS helpers."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from controller import names
+
+PLUGIN = Path(__file__).resolve().parent.parent / "filter_plugins" / "mergectl.py"
+
+
+def _plugin():
+    spec = importlib.util.spec_from_file_location("mergectl_filters", PLUGIN)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.FilterModule().filters()
+
+
+def test_commune_label_is_controller_names_label() -> None:
+    filters = _plugin()
+    for name in ("Phường Mũi Né", "Xã Đắk Mil", "Đặc khu Phú Quý", "Thị trấn Liên Hương"):
+        assert filters["commune_label"](name) == names.label(name)
+    assert filters["commune_label"]("Xã Đắk Mil") == "dakmil"
+    assert "names.label" in PLUGIN.read_text(encoding="utf-8")  # imported, not copied
+
+
+def test_reverse_dns_helpers() -> None:
+    filters = _plugin()
+    assert filters["ptr_name"]("10.64.2.5") == "5.2.64.10.in-addr.arpa"
+    assert filters["ptr_name"]("10.64.2.5/23") == "5.2.64.10.in-addr.arpa"
+    assert filters["reverse_zones"]("10.64.2.0/23") == ["2.64.10.in-addr.arpa", "3.64.10.in-addr.arpa"]
+    assert filters["reverse_zones"]("10.252.0.16/28") == ["0.252.10.in-addr.arpa"]
+    assert filters["reverse_zones"]("10.64.0.0/14")[0] == "64.10.in-addr.arpa"
