@@ -75,11 +75,27 @@ def test_plan_that_does_not_fit_is_refused_and_nothing_is_written(workspace: Pat
     capsys.readouterr()
     assert main(["inventory", "-q", str(workspace)]) == 2
     err = capsys.readouterr().err
-    assert "90 new VMs need 540 GiB memory, 256 GiB free on 2 hosts" in err
+    assert "the VMs of 45 communes (iDesk + TTHC) need 540 GiB memory, 256 GiB available on 2 hosts" in err
     assert "province.yml:" in err
     assert not (workspace / "state" / "placement.yml").exists()
     assert not (workspace / "hosts.yml").exists()
     assert main(["capacity", str(workspace)]) == 2
+
+
+def test_recorded_vms_that_no_longer_fit_are_refused(workspace: Path, capsys) -> None:
+    assert main(["inventory", "-q", str(workspace)]) == 0
+    before = placement(workspace)
+    province = workspace / "province.yml"
+    # Enough in total for validate, but hv1 shrinks below what is already placed on it.
+    text = province.read_text(encoding="utf-8")
+    text = re.sub(r"(name: hv1, [^}]*memory_gb: )\d+", r"\g<1>100", text)
+    text = re.sub(r"(name: hv2, [^}]*memory_gb: )\d+", r"\g<1>1000", text)
+    province.write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["inventory", "-q", str(workspace)]) == 2
+    err = capsys.readouterr().err
+    assert "hv1 already holds 272 GiB memory of placed VMs but offers only 100 GiB memory" in err
+    assert placement(workspace) == before
 
 
 def test_bad_ic_vms_values_are_reported_with_their_line(workspace: Path, capsys) -> None:

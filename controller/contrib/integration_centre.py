@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from controller.capacity.config import SECTION, TEMPLATE_SECTION, load_ic_config
+from controller.capacity.config import SECTION, SYSTEMS, TEMPLATE_SECTION, load_ic_config
+from controller.capacity.model import RESOURCE_WORDS, RESOURCES, Resources
 from controller.capacity.plan import CapacityPlan, Commune, compute_plan
 from controller.capacity.state import HEADER, load_placement
 from controller.errors import Diagnostics
@@ -21,7 +22,27 @@ __all__ = ["TEMPLATE_SECTION", "capacity_plan", "contribute", "validate"]
 
 
 def validate(workspace: Any, mapping: Any, province: Any, diagnostics: Diagnostics) -> None:
-    load_ic_config(province, diagnostics)
+    """The section's values, and whether the communes' VMs can fit at all (before any allocation)."""
+    found = Diagnostics()
+    config = load_ic_config(province, found)
+    diagnostics.extend(found)
+    if found or not config.hypervisors:
+        return
+    communes = len(mapping.new_units)
+    need = sum((config.profiles[system].resources for system in SYSTEMS), Resources())
+    total = sum((host.capacity(config.overcommit) for host in config.hypervisors), Resources())
+    for resource in RESOURCES:
+        needed, available = getattr(need, resource) * communes, getattr(total, resource)
+        if needed > available + 1e-9:
+            words = RESOURCE_WORDS[resource]
+            diagnostics.add(
+                province.path, province.line("integration_centre", "hypervisors"),
+                f"the VMs of {communes} communes (iDesk + TTHC) need {needed:g} {words}, "
+                f"{available:g} {words.split()[0]} available on {len(config.hypervisors)} hosts "
+                "under the overcommit policy",
+                key="integration_centre.hypervisors",
+                hint="add or enlarge hypervisors, or shrink ic_vms.profiles",
+            )
 
 
 def capacity_plan(
