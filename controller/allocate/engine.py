@@ -42,13 +42,15 @@ from controller.allocate.state import (
 )
 from controller.errors import Diagnostics
 from controller.model import Mapping, NewUnit, OldDistrict
-from controller.names import ascii_fold, normalize, province_label, strip_type, unit_type
+from controller.names import ascii_fold, normalize, strip_type, unit_type
 from controller.names import label as _label
+from controller.names import province_label as _province_label
 from controller.province import ProvinceConfig, SiteSpec, Vlan, split_lan
 
 _NOT_LABEL = re.compile(r"[^a-z0-9]")
 # Labels of old units and districts are computed many times per run; the rule is pure.
 bare_label = lru_cache(maxsize=1 << 15)(_label)
+province_label = lru_cache(maxsize=256)(_province_label)
 # Host names of the province's servers are labels under the province domain too.
 RESERVED_LABELS = frozenset(
     {"www", "mail", "ns1", "ns2", "ldap", "portal", "archive", "core1", "autodiscover"}
@@ -141,7 +143,7 @@ def allocate(
     _assign_edoc_codes(run, mapping)
 
     state = run.state
-    if state.content() != previous.content():
+    if _changed(state, previous):
         state.generation = run.generation
         state.updated = today.isoformat()
     else:
@@ -149,6 +151,16 @@ def allocate(
         state.updated = previous.updated
     allocations = _build_allocations(run, mapping, successions, dlabels, diagnostics)
     return state, allocations, diagnostics
+
+
+def _changed(state: State, previous: State) -> bool:
+    # Dataclass equality: same as comparing State.content(), without building dicts.
+    return (
+        state.communes != previous.communes
+        or state.old_units != previous.old_units
+        or state.old_districts != previous.old_districts
+        or state.quarantine != previous.quarantine
+    )
 
 
 def _successions_by_old_code(mapping: Mapping) -> dict[str, list[tuple[NewUnit, bool]]]:
@@ -269,7 +281,7 @@ def _take(
     if not owners:
         return {}
     network = run.province.pools[pool_name]
-    used = [IPNetwork(value) for value in held if value] + run.quarantined_networks() + extra_used
+    used = [_network(value) for value in held if value] + run.quarantined_networks() + extra_used
     pool = Pool(
         network, [prefix for prefix in used if prefix.first <= network.last and network.first <= prefix.last]
     )
@@ -456,7 +468,17 @@ def _assign_edoc_codes(run: _Run, mapping: Mapping) -> None:
 
 
 def _endpoint(entry: EndpointState | SiteState) -> Endpoint:
-    return Endpoint(IPNetwork(entry.link_prefix), IPAddress(entry.loopback), entry.operator_assigned)
+    return Endpoint(_network(entry.link_prefix), _address(entry.loopback), entry.operator_assigned)
+
+
+@lru_cache(maxsize=1 << 16)
+def _network(text: str) -> IPNetwork:
+    return IPNetwork(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _address(text: str) -> IPAddress:
+    return IPAddress(text)
 
 
 def _build_allocations(
@@ -549,7 +571,7 @@ def _build_allocations(
                     reuses_old_endpoint=site_reuse.get((code, spec.name)),
                 )
             )
-        vc_prefix = IPNetwork(entry.vc_prefix)
+        vc_prefix = _network(entry.vc_prefix)
         first_reuse = sites[0].reuses_old_endpoint if sites else None
         previous_unit = first_reuse if first_reuse in mapping.old_units else None
         macs = province.vc_macs.get(code, {})
@@ -566,7 +588,7 @@ def _build_allocations(
                 )
             )
         primary_old = _first_primary_old(unit, mapping, successions)
-        lan = IPNetwork(entry.lan_prefix)
+        lan = _network(entry.lan_prefix)
         result.communes.append(
             CommuneAllocation(
                 code=code,
@@ -651,10 +673,7 @@ def _build_allocations(
 
 def _offset_split(template: list[tuple[Vlan, IPNetwork]], lan: IPNetwork) -> list[tuple[Vlan, IPNetwork]]:
     """The VLAN split of `lan`: the split of 0.0.0.0/len moved to the LAN (same result as split_lan)."""
-    return [
-        (vlan, IPNetwork(f"{IPAddress(lan.first + block.first)}/{block.prefixlen}"))
-        for vlan, block in template
-    ]
+    return [(vlan, IPNetwork((lan.first + block.first, block.prefixlen))) for vlan, block in template]
 
 
 def _fate(successions: list[tuple[NewUnit, bool]]) -> str:
