@@ -22,6 +22,7 @@ from controller.yamlio import atomic_write
 
 NAMED_PLAYBOOKS = ("site", "commune", "dns", "mail", "integration_centre", "decommission")
 LAB_GROUP = "lab"
+VAULT_PASSWORD_FILE = ".vault-pass"
 
 Printer = Callable[[str], None]
 
@@ -211,6 +212,10 @@ def run_playbook(
     run_dir.mkdir(parents=True)
     extravars = {"mergectl_workspace": str(workspace), "mergectl_bin": mergectl_bin(), **request.extravars}
     flags = [flag for flag, wanted in (("--check", request.check), ("--diff", request.diff)) if wanted]
+    vault_password = workspace / VAULT_PASSWORD_FILE
+    if vault_password.is_file():
+        # The workspace's vault password (written by the workstreams that keep secrets in Vault).
+        flags += ["--vault-password-file", str(vault_password)]
     if runner is None:
         import ansible_runner  # imported here: slow to import, and only `apply` needs it
 

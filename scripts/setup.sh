@@ -120,6 +120,16 @@ PY
 else
   step_done "defaults work here"
 fi
+# Every container booting systemd takes several inotify instances; the kernel's default
+# of 128 per user (all rootful containers count as root) runs out at about a dozen
+# containers and systemd then fails with "Too many open files". Raising a cap is
+# harmless elsewhere; it is kept in /etc/sysctl.d so a reboot keeps it.
+inotify=/proc/sys/fs/inotify/max_user_instances
+if [ "$(cat "$inotify")" -lt 1024 ]; then
+  echo 1024 >"$inotify" || fail "cannot raise $inotify to 1024 (needed for more than ~12 systemd containers)"
+  echo 'fs.inotify.max_user_instances = 1024' >/etc/sysctl.d/60-mergectl-inotify.conf
+  echo "    raised fs.inotify.max_user_instances to 1024"
+fi
 podman info >/dev/null 2>&1 || fail "podman does not work: 'podman info' fails (run it to see why)"
 
 # --- Python virtualenv ------------------------------------------------------------------

@@ -111,14 +111,16 @@ def up(workspace: Path, options: UpOptions, out: Printer = print) -> LabPlan:
     wanted = {c.name: c for c in plan.containers}
     running = podman.lab_containers(plan.province)
 
+    doomed: list[str] = []
     for name, current in sorted(running.items()):
         container = wanted.get(name)
         if container is None:
             out(f"removing {name} (not in this slice)")
-            podman.remove_container(name)
+            doomed.append(name)
         elif current.labels.get(LAB_SPEC_LABEL) != container.spec_hash(options.image):
             out(f"recreating {name} (started differently before)")
-            podman.remove_container(name)
+            doomed.append(name)
+    podman.remove_containers(doomed)
     running = podman.lab_containers(plan.province)
 
     planned_networks = {n.name for n in plan.networks}
@@ -174,15 +176,15 @@ def seed_old_districts(workspace: Path, plan: LabPlan, out: Printer) -> None:
         out(f"note: {SEED_PLAYBOOK} does not exist yet; old district hosts are not seeded")
         return
     out(f"seeding old district hosts ({', '.join(hosts)}) with {SEED_PLAYBOOK}")
+    # No host limit beyond the lab itself: the playbook also prepares the archive host.
     result = run_playbook(
         RunRequest(
             workspace=workspace,
             playbook=playbook,
-            limit=",".join(hosts),
             lab=True,
             extravars=seed_request_vars(hosts),
         ),
-        out=lambda _line: None,
+        out=out,
     )
     print_result(result, out)
     if not result.ok:
@@ -210,7 +212,7 @@ def down(workspace: Path, out: Printer = print) -> int:
     containers = [name for name in podman.lab_containers(province) if name.startswith(prefix)]
     for name in sorted(containers):
         out(f"removing {name}")
-        podman.remove_container(name)
+    podman.remove_containers(sorted(containers))
     networks = [name for name in podman.lab_networks(province) if name.startswith(prefix)]
     for name in sorted(networks):
         out(f"removing network {name}")

@@ -33,8 +33,13 @@ debootstrap --variant="$VARIANT" --include="$INCLUDE" "$SUITE" "$rootfs" "$mirro
 # debootstrap writes a fixed machine-id; systemd must generate one per container.
 : >"$rootfs/etc/machine-id"
 # Units that only make sense on real hardware and slow or break container boots.
+# binfmt: in a privileged container the binfmt_misc automount can hang systemd-binfmt
+# for its 90 s timeout when many containers boot at once (seen with 13 lab containers);
+# the ask-password watchers fail in containers and would leave systemd "degraded".
 for unit in systemd-udevd.service systemd-udev-trigger.service getty@tty1.service \
-            systemd-networkd-wait-online.service apt-daily.timer apt-daily-upgrade.timer; do
+            systemd-networkd-wait-online.service apt-daily.timer apt-daily-upgrade.timer \
+            systemd-binfmt.service proc-sys-fs-binfmt_misc.automount proc-sys-fs-binfmt_misc.mount \
+            systemd-ask-password-console.path systemd-ask-password-wall.path; do
   ln -sf /dev/null "$rootfs/etc/systemd/system/$unit"
 done
 # Allow root login with keys only; the lab injects its key at 'lab up'.
