@@ -103,3 +103,29 @@ def test_import_into_another_provinces_workspace_is_refused(tmp_path: Path,
     assert main(["import", "--province", "Huế", "-o", str(out)]) == 2
     assert "is the workspace of Lâm Đồng, not Huế" in capsys.readouterr().err
     assert (out / "mapping.yml").read_bytes() == before
+
+
+def test_list_and_option_misuse(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", "--list"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert len(listing) == 34
+    assert "Lâm Đồng: Bình Thuận, Đắk Nông, Lâm Đồng" in listing
+    fixture = Path(__file__).parent / "fixtures" / "import" / "small.csv"
+    out = tmp_path / "ws"
+    assert main(["import", "--csv", str(fixture), "--only-old-province", "Bình Thuận", "-o", str(out)]) == 2
+    assert "--only-old-province applies to --province imports" in capsys.readouterr().err
+    assert main(["import", "--province", "Lâm Đồng"]) == 2
+    assert "import needs -o DIR" in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_every_real_name_gives_a_label() -> None:
+    from controller.names import label
+
+    for province in list_provinces():
+        mapping = load_province(province)
+        for unit in mapping.new_units.values():
+            assert label(unit.name)
+        for old in mapping.old_units.values():
+            assert label(old.name) and label(old.district.name)
