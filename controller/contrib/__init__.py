@@ -8,9 +8,9 @@ A module may define any of:
   `mergectl import` writes (its own top-level key, e.g. `accounts:`).
 - `validate(workspace, mapping, province, diagnostics) -> None`: check its own
   section of `province.raw` (line numbers: `province.lines.line(("accounts", "x"))`,
-  file: `province.path`) and add `FILE:LINE` diagnostics. `workspace` may be None
-  when called from `load_province` alone. Called by `load_province` after the core
-  checks passed.
+  file: `province.path`) and add `FILE:LINE` diagnostics. Called by
+  `controller.validate.validate_workspace` (so by validate, inventory and plan)
+  once mapping.yml and the core of province.yml are valid.
 - `contribute(workspace, mapping, province, allocations, inventory, diagnostics) -> None`:
   add groups, hosts, host vars, group vars and extra files to the
   `controller.render.InventoryTree` before it is written (see its docstring).
