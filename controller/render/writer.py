@@ -10,7 +10,6 @@ stays), each write is atomic (temp file + os.replace).
 from __future__ import annotations
 
 import os
-import tempfile
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -72,16 +71,17 @@ def is_generated(path: Path) -> bool:
 
 
 def _write(path: Path, text: str) -> None:
+    """Temp file + os.replace: a reader never sees half a file. The temp name is per process,
+    and the workspace lock keeps other mergectl runs out."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+        with open(temp, "w", encoding="utf-8", newline="\n") as handle:  # mode from the umask (0644)
             handle.write(text)
-        os.chmod(temp_name, 0o644)  # mkstemp makes 0600; inventories are read by other users (CI, runners)
-        os.replace(temp_name, path)
+        os.replace(temp, path)
     except BaseException:
         with suppress(FileNotFoundError):
-            os.unlink(temp_name)
+            os.unlink(temp)
         raise
 
 
