@@ -20,7 +20,7 @@ from netaddr import AddrFormatError, IPAddress, IPNetwork, IPSet
 
 from controller.errors import Diagnostics
 from controller.model import Mapping
-from controller.names import province_label
+from controller.names import normalize, province_label
 from controller.yamlio import KeyPath, LineIndex, parse_yaml
 
 POOL_NAMES = (
@@ -335,14 +335,16 @@ sites: {{}}
 #      routing: static             # static | bgp
 #      link_prefix: 10.250.0.4/31  # operator-assigned, optional
 #      loopback: 10.251.0.3        # operator-assigned, optional
-#      reuses_old_endpoint: "22915"  # old unit or district code whose line it keeps; null = none
+#      reuses_old_endpoint: "22915"  # old unit or district code (or "Old province/District name")
+#                                    # whose line it keeps; null = none
 
 # Video-conference room MACs (default: deterministic locally-administered).
 vc_macs: {{}}
 #  "22918": {{gov: "02:4d:00:00:00:01", party: "02:4d:00:00:00:02"}}
 
 # The existing lines of old units and districts, from the operator (keys: old unit
-# code, or old district code). Without an entry the legacy pools give stand-ins.
+# code, old district code, or "Old province/District name"). Without an entry the
+# legacy pools give stand-ins.
 legacy_endpoints: {{}}
 #  "22915": {{link_prefix: 10.10.5.6/31, loopback: 10.10.250.7, line_id: "BTN-0042"}}
 """
@@ -791,7 +793,7 @@ def _read_edoc(reader: _Reader, label: str) -> EdocConfig:
 
 def _read_sites(reader: _Reader, mapping: Mapping) -> dict[str, list[SiteSpec]]:
     result: dict[str, list[SiteSpec]] = {}
-    district_codes = {unit.district.code for unit in mapping.old_units.values() if unit.district.code}
+    district_codes = district_identities(mapping)
     for code, items in reader.mapping(("sites",)).items():
         code = str(code)
         base: KeyPath = ("sites", code)
@@ -832,7 +834,7 @@ def _read_sites(reader: _Reader, mapping: Mapping) -> dict[str, list[SiteSpec]]:
             reuse_default = "reuses_old_endpoint" not in item
             reuse = item.get("reuses_old_endpoint")
             if reuse is not None:
-                reuse = str(reuse)
+                reuse = normalize(str(reuse))
                 if reuse not in mapping.old_units and reuse not in district_codes:
                     reader.error(
                         (*keypath, "reuses_old_endpoint"), f"no old unit or district with code {reuse}"
@@ -878,9 +880,9 @@ def _read_vc_macs(reader: _Reader, mapping: Mapping) -> dict[str, dict[str, str]
 
 def _read_legacy(reader: _Reader, mapping: Mapping) -> dict[str, LegacyEndpoint]:
     result: dict[str, LegacyEndpoint] = {}
-    district_codes = {unit.district.code for unit in mapping.old_units.values() if unit.district.code}
+    district_codes = district_identities(mapping)
     for key, item in reader.mapping(("legacy_endpoints",)).items():
-        key = str(key)
+        key = normalize(str(key))
         keypath: KeyPath = ("legacy_endpoints", key)
         if key not in mapping.old_units and key not in district_codes:
             reader.error(keypath, f"no old unit or district with code {key} in mapping.yml")
@@ -894,6 +896,17 @@ def _read_legacy(reader: _Reader, mapping: Mapping) -> dict[str, LegacyEndpoint]
         loopback = reader.address((*keypath, "loopback"), required=False)
         result[key] = LegacyEndpoint(link, loopback, reader.text((*keypath, "line_id")))
     return result
+
+
+def district_identities(mapping: Mapping) -> set[str]:
+    """How province.yml may name an old district: its code, or "<old province>/<district name>"
+    (a CSV import has no district codes)."""
+    identities = set()
+    for unit in mapping.old_units.values():
+        identities.add(f"{unit.district.province}/{unit.district.name}")
+        if unit.district.code:
+            identities.add(unit.district.code)
+    return identities
 
 
 def _check_overlaps(reader: _Reader, named: dict[str, IPNetwork]) -> None:

@@ -291,3 +291,36 @@ def test_bình_thuận_real_data(tmp_path: Path) -> None:
     # every old unit is reused by at most one site, and each commune's first site reuses one
     reused = [u.endpoint_reused_by for u in allocations.old_units if u.endpoint_reused_by]
     assert len(reused) == len(set(reused)) == 45
+
+
+def test_district_lines_by_code_or_name(tmp_path: Path) -> None:
+    mapping = small_mapping(2)
+    text = (
+        province_for(mapping, tmp_path)
+        .path.read_text(encoding="utf-8")
+        .replace(
+            "sites: {}",
+            'sites:\n  "90010":\n    - {name: hq, reuses_old_endpoint: "Bình Thuận/Huyện Bắc Bình"}\n',
+        )
+        .replace(
+            "legacy_endpoints: {}",
+            'legacy_endpoints:\n  "594": {link_prefix: 10.10.0.0/31, loopback: 10.10.1.1, line_id: TP-1}\n'
+            '  "Bình Thuận/Huyện Bắc Bình": {link_prefix: 10.10.0.2/31, loopback: 10.10.1.2}\n',
+        )
+    )
+    (tmp_path / "edited").mkdir()
+    province = province_for(mapping, tmp_path / "edited", text)
+    _, allocations, diagnostics = allocate(mapping, province, State(), TODAY)
+    assert not diagnostics
+    districts = {district.code: district for district in allocations.old_districts}
+    assert (
+        str(districts["594"].endpoint.link_prefix) == "10.10.0.0/31"
+        and districts["594"].endpoint.operator_assigned
+    )
+    assert str(districts["596"].endpoint.link_prefix) == "10.10.0.2/31"
+    assert (
+        districts["596"].endpoint_reused_by == "thunghiemb-gw" and districts["594"].endpoint_reused_by is None
+    )
+    # the commune whose site took the district's line no longer reuses its old unit's line
+    assert allocations.commune("90010").sites[0].reuses_old_endpoint == "Bình Thuận/Huyện Bắc Bình"
+    assert all(unit.endpoint_reused_by != "thunghiemb-gw" for unit in allocations.old_units)

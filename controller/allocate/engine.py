@@ -421,7 +421,7 @@ def _assign_legacy_endpoints(
             flat[f"unit:{code}"] = state.old_units[code]
     for district in mapping.old_districts():
         key = district_key(district)
-        given = legacy.get(district.code) if district.code else None
+        given = (legacy.get(district.code) if district.code else None) or legacy.get(key)
         wanted[f"district:{key}"] = (given.link_prefix, given.loopback) if given else (None, None)
         if key in state.old_districts:
             flat[f"district:{key}"] = state.old_districts[key]
@@ -510,6 +510,8 @@ def _build_allocations(
         return f"{old_labels[code]}.{dlabels[district_key(unit.district)]}.{old_province}.gov.vn"
 
     # Which site reuses which old endpoint: explicit claims first, then the default rule.
+    district_ids = {d.code: district_key(d) for d in mapping.old_districts() if d.code}
+    district_ids.update({district_key(d): district_key(d) for d in mapping.old_districts()})
     reused_by: dict[str, str] = {}
     site_reuse: dict[tuple[str, str], str | None] = {}
     for explicit in (True, False):
@@ -521,7 +523,11 @@ def _build_allocations(
                     if explicit or (code, spec.name) not in site_reuse:
                         site_reuse.setdefault((code, spec.name), None)
                     continue
-                endpoint_key = f"unit:{claim}" if claim in mapping.old_units else f"district:{claim}"
+                endpoint_key = (
+                    f"unit:{claim}"
+                    if claim in mapping.old_units
+                    else f"district:{district_ids.get(claim, claim)}"
+                )
                 if endpoint_key in reused_by:
                     if explicit:
                         diagnostics.add(
@@ -651,7 +657,7 @@ def _build_allocations(
     for district in mapping.old_districts():
         dkey = district_key(district)
         old_province = province_label(district.province)
-        reuse_key = f"district:{district.code}" if district.code else ""
+        reuse_key = f"district:{dkey}"
         result.old_districts.append(
             OldDistrictAllocation(
                 key=dkey,
