@@ -90,7 +90,8 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> Plan:
     new_communes: dict[str, Any] = new.get("communes") or {}
 
     for code in sorted(set(new_communes) | set(old_communes)):
-        before, after = old_communes.get(code), new_communes.get(code)
+        before: Any = old_communes.get(code)
+        after: Any = new_communes.get(code)
         if after is None:
             _retire_commune(add, code, before)
         elif before is None:
@@ -101,7 +102,8 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> Plan:
     old_units: dict[str, Any] = old.get("old_units") or {}
     new_units: dict[str, Any] = new.get("old_units") or {}
     for code in sorted(set(new_units) | set(old_units)):
-        before, after = old_units.get(code), new_units.get(code)
+        before = old_units.get(code)
+        after = new_units.get(code)
         subject = f"{(after or before)['name']} ({code})"
         if after is None:
             add(Change("dns", "retire", subject, f"{before['lookup_fqdn']}: no longer in the mapping"))
@@ -136,7 +138,8 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> Plan:
     old_districts: dict[str, Any] = old.get("old_districts") or {}
     new_districts: dict[str, Any] = new.get("old_districts") or {}
     for key in sorted(set(new_districts) | set(old_districts)):
-        before, after = old_districts.get(key), new_districts.get(key)
+        before = old_districts.get(key)
+        after = new_districts.get(key)
         if after is None:
             add(Change("decommissioning", "retire", key, f"{before['host']} no longer in the mapping"))
             continue

@@ -53,6 +53,7 @@ def validated_inputs(workspace) -> Validated:
     mapping, province, diagnostics = validate_workspace(workspace)
     if diagnostics or mapping is None or province is None:
         raise InvalidInput(diagnostics)
+    assert isinstance(province, ProvinceConfig)  # validate_workspace returns it untyped
     return Validated(mapping, province)
 
 

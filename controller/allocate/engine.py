@@ -15,8 +15,9 @@ import datetime as dt
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import TypeVar
 
 from netaddr import IPAddress, IPNetwork
 
@@ -338,17 +339,20 @@ def _operator_networks(province: ProvinceConfig) -> list[IPNetwork]:
     return networks
 
 
+_Held = TypeVar("_Held", EndpointState, SiteState)
+
+
 def _assign_endpoints(
     run: _Run,
-    entries: dict[str, EndpointState | SiteState],
+    entries: dict[str, _Held],
     wanted: dict[str, tuple[IPNetwork | None, IPAddress | None]],
-    make: Callable[[str, str, bool], EndpointState | SiteState],
+    make: Callable[[str, str, bool], _Held],
     pools: tuple[str, str],
-    all_held: list[EndpointState | SiteState],
+    all_held: Sequence[EndpointState | SiteState],
     diagnostics: Diagnostics,
 ) -> None:
     """Shared by HQ sites and legacy endpoints: operator data wins, else keep, else take."""
-    operator = _operator_networks(run.province)
+    operator: list[IPNetwork] = _operator_networks(run.province)
     owners = []
     for owner, (link, loopback) in wanted.items():
         entry = entries.get(owner)
@@ -367,8 +371,8 @@ def _assign_endpoints(
             owners.append(owner)
     link_pool, loopback_pool = pools
     extra = [*operator, IPNetwork(f"{run.province.core_loopback}/32")]
-    links = _take(link_pool, run, 31, owners, [entry.link_prefix for entry in all_held], extra, diagnostics)
-    loops = _take(loopback_pool, run, 32, owners, [entry.loopback for entry in all_held], extra, diagnostics)
+    links = _take(link_pool, run, 31, owners, [held.link_prefix for held in all_held], extra, diagnostics)
+    loops = _take(loopback_pool, run, 32, owners, [held.loopback for held in all_held], extra, diagnostics)
     for owner in owners:
         if owner in links and owner in loops:
             entries[owner] = make(str(links[owner]), str(loops[owner].ip), False)
@@ -395,15 +399,15 @@ def _assign_sites(run: _Run, mapping: Mapping, diagnostics: Diagnostics) -> None
     _assign_endpoints(
         run,
         flat,
-        wanted,  # type: ignore[arg-type]
+        wanted,
         lambda link, loop, operator: SiteState(link, loop, operator, generation),
         ("dataline_links", "loopbacks"),
         all_held,
-        diagnostics,  # type: ignore[arg-type]
+        diagnostics,
     )
     for key, site in flat.items():
         code, site_name = key.split("/", 1)
-        state.communes[code].sites[site_name] = site  # type: ignore[assignment]
+        state.communes[code].sites[site_name] = site
 
 
 def _assign_legacy_endpoints(
@@ -430,11 +434,11 @@ def _assign_legacy_endpoints(
     _assign_endpoints(
         run,
         flat,
-        wanted,  # type: ignore[arg-type]
+        wanted,
         lambda link, loop, operator: EndpointState(link, loop, operator, generation),
         ("legacy_links", "legacy_loopbacks"),
         all_held,
-        diagnostics,  # type: ignore[arg-type]
+        diagnostics,
     )
     for key, endpoint in flat.items():
         kind, identity = key.split(":", 1)
