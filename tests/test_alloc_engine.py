@@ -324,3 +324,14 @@ def test_district_lines_by_code_or_name(tmp_path: Path) -> None:
     # the commune whose site took the district's line no longer reuses its old unit's line
     assert allocations.commune("90010").sites[0].reuses_old_endpoint == "Bình Thuận/Huyện Bắc Bình"
     assert all(unit.endpoint_reused_by != "thunghiemb-gw" for unit in allocations.old_units)
+
+
+def test_choose_label_rules() -> None:
+    from controller.allocate.labels import choose_label
+
+    assert choose_label("Xã Sơn Hạ", "sonha", set()) == ("sonha", None)
+    assert choose_label("Xã Sơn Hạ", "sonha", {"sonha"})[0] == "sonha2"  # not "sonhasonha"
+    assert choose_label("Xã Sơn Hạ", "sonha", {"sonha", "sonha2"})[0] == "sonha3"
+    long_name = "Xã " + "Dài" * 30
+    label, _ = choose_label(long_name, "tuyphong", {"dai" * 21})
+    assert len(label) <= 63 and label.endswith("tuyphong")

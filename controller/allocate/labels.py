@@ -4,9 +4,10 @@ The bare label is `controller.names.label(name)`. A label already held (by a
 commune in the state, a quarantined domain, or a reserved server name) is never
 given again. When the bare label is taken, the commune gets the bare label plus
 the label of the old district of its primary old unit ("phuochoi" + "tanhpuoc"
--> "phuochoitanhphuoc"); when that is taken too, the bare label plus the first
-free number from 2 ("phuochoi2"). New communes are labelled in code order, so
-the lowest code wins the bare label. Labels already in the state never move.
+-> "phuochoitanhphuoc"); when that is taken too, or the district label is the
+bare label itself, the bare label plus the first free number from 2
+("phuochoi2"). New communes are labelled in code order, so the lowest code
+wins the bare label. Labels already in the state never move.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ def choose_label(name: str, district_label: str, taken: set[str]) -> tuple[str, 
     base = bare_label(name)
     if base not in taken:
         return base, None
-    candidate = with_suffix(base, district_label) if district_label else ""
+    # A district named like the commune adds nothing a reader can use ("sonhasonha"): number it.
+    candidate = with_suffix(base, district_label) if district_label and district_label != base else ""
     if candidate and candidate not in taken:
         return candidate, f"bare label {base!r} is taken; suffixed with the old district label"
     number = 2
