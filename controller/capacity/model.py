@@ -24,7 +24,8 @@ class Resources:
 
     def fits_in(self, room: Resources) -> bool:
         # A tiny tolerance: overcommit ratios like 1.1 make float capacities.
-        return all(getattr(self, name) <= getattr(room, name) + 1e-9 for name in RESOURCES)
+        return (self.memory_gib <= room.memory_gib + 1e-9 and self.vcpu <= room.vcpu + 1e-9
+                and self.disk_gib <= room.disk_gib + 1e-9)
 
 
 @dataclass(frozen=True)

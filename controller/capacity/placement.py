@@ -34,10 +34,15 @@ class HostLoad:
     capacity: Resources
     used: Resources = field(default_factory=Resources)
     vms: list[str] = field(default_factory=list)
+    free: Resources = field(init=False)
 
-    @property
-    def free(self) -> Resources:
-        return self.capacity - self.used
+    def __post_init__(self) -> None:
+        self.free = self.capacity - self.used
+
+    def take(self, name: str, need: Resources) -> None:
+        self.used = self.used + need
+        self.free = self.capacity - self.used
+        self.vms.append(name)
 
     @property
     def memory_load(self) -> float:
@@ -96,9 +101,7 @@ def place(
                 f"migrate the VM and edit state/placement.yml, or put {host_name} back"
             )
             continue
-        load = loads[host_name]
-        load.used = load.used + profiles[request.profile].resources
-        load.vms.append(name)
+        loads[host_name].take(name, profiles[request.profile].resources)
         placements[name] = host_name
         group_hosts.setdefault(request.group, set()).add(host_name)
         kept.append(name)
@@ -126,8 +129,7 @@ def place(
         siblings = group_hosts.get(request.group, set())
         apart = [load for load in fitting if load.host.name not in siblings]
         best = min(apart or fitting, key=lambda load: (load.memory_load, load.host.name))
-        best.used = best.used + need
-        best.vms.append(request.name)
+        best.take(request.name, need)
         placements[request.name] = best.host.name
         group_hosts.setdefault(request.group, set()).add(best.host.name)
         added.append(request.name)
