@@ -74,3 +74,15 @@ def test_allocator_skips_manually_quarantined_space(tmp_path: Path) -> None:
     first = state["communes"]["90000"]
     assert first["lan_prefix"] == "10.64.2.0/23"
     assert first["label"] != "thunghiema" and first["edoc_code"] == "H36.002"
+
+
+def test_writers_take_the_workspace_lock(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from controller.workspace import Workspace
+
+    directory = write_workspace(tmp_path / "ws", small_mapping(1))
+    with Workspace(directory).lock():
+        assert _release(directory, "line", "10.249.0.6/31") == 2
+        assert main(["inventory", str(directory), "-q"]) == 2
+    assert "another mergectl is working" in capsys.readouterr().err
+    assert not (directory / "state" / "allocations.yml").exists()
+    assert _release(directory, "line", "10.249.0.6/31") == 0
