@@ -132,7 +132,8 @@ def test_removal_releases_into_quarantine_until_policy_allows(tmp_path: Path) ->
         grown.old_units[old_code] = OldUnit(
             old_code, "Xã Cũ Khác", next(iter(grown.old_units.values())).district
         )
-        grown.new_units[code] = NewUnit(code, "Xã Thử Nghiệm A", "Lâm Đồng", [Succession(old_code, True)])
+        # another commune whose name folds to the same label (a namesake is not the owner)
+        grown.new_units[code] = NewUnit(code, "Xã Thủ Nghiêm A", "Lâm Đồng", [Succession(old_code, True)])
         shrunk = grown
         current, allocations, _ = allocate(grown, province, copy.deepcopy(current), TODAY)
         assert current.generation == generation
@@ -335,3 +336,30 @@ def test_choose_label_rules() -> None:
     long_name = "Xã " + "Dài" * 30
     label, _ = choose_label(long_name, "tuyphong", {"dai" * 21})
     assert len(label) <= 63 and label.endswith("tuyphong")
+
+
+def test_same_name_takes_back_its_quarantined_label(tmp_path: Path) -> None:
+    mapping = small_mapping(3)
+    province = province_for(mapping, tmp_path)
+    state, _, _ = allocate(mapping, province, State(), TODAY)
+    # a corrected code: 90010 becomes 90011, same name
+    fixed = copy.deepcopy(mapping)
+    unit = fixed.new_units.pop("90010")
+    unit.code = "90011"
+    fixed.new_units["90011"] = unit
+    after, allocations, _ = allocate(fixed, province, copy.deepcopy(state), TODAY)
+    assert after.communes["90011"].label == state.communes["90010"].label == "thunghiemb"
+    assert not any(item.kind == "domain" for item in after.quarantine)
+    assert all(item.kind != "domain" for item in allocations.released)
+    assert any(item.value == state.communes["90010"].lan_prefix for item in after.quarantine)
+    # another name never gets it
+    renamed = copy.deepcopy(mapping)
+    renamed.new_units["90010"].name = "Xã Khác Hẳn"
+    after, _, _ = allocate(renamed, province, copy.deepcopy(state), TODAY)
+    other = copy.deepcopy(renamed)
+    other.new_units["90099"] = NewUnit("90099", "Xã Thứ Nghiệm B", "Lâm Đồng", [Succession("20011", True)])
+    again, _, _ = allocate(other, province, after, TODAY)
+    assert "thunghiemb" not in {entry.label for entry in again.communes.values()}
+    # and renaming back restores it
+    back, _, _ = allocate(mapping, province, copy.deepcopy(after), TODAY)
+    assert back.communes["90010"].label == "thunghiemb"

@@ -238,12 +238,18 @@ def _assign_labels(
     taken |= RESERVED_LABELS
     taken |= {server.name for server in run.province.servers}
     taken |= {hypervisor.name for hypervisor in run.province.hypervisors}
+    held_labels = {entry.label for entry in state.communes.values() if entry.label}
     for code in pending:
         unit = mapping.new_units[code]
-        primary_old = _first_primary_old(unit, mapping, successions)
-        district_label = dlabels.get(district_key(primary_old.district), "") if primary_old else ""
-        label, note = choose_label(unit.name, district_label, taken)
+        reclaimed = _reclaim_label(run, unit, held_labels)
+        if reclaimed is not None:
+            label, note = reclaimed, None
+        else:
+            primary_old = _first_primary_old(unit, mapping, successions)
+            district_label = dlabels.get(district_key(primary_old.district), "") if primary_old else ""
+            label, note = choose_label(unit.name, district_label, taken)
         taken.add(label)
+        held_labels.add(label)
         entry = state.communes.get(code)
         if entry is None:
             entry = CommuneState(
@@ -252,6 +258,28 @@ def _assign_labels(
             state.communes[code] = entry
         entry.label = label
         entry.label_note = note
+
+
+_COMMUNE_OWNER = re.compile(r"^commune \d+ \((?P<name>.*)\)$")
+
+
+def _reclaim_label(run: _Run, unit: NewUnit, held: set[str]) -> str | None:
+    """A commune of the same name may take back its own quarantined label.
+
+    A corrected code in the mapping (22918 -> 22919) or a rename undone must not
+    leave "muine" suffixed: the quarantine protects a label from OTHER owners.
+    """
+    base = bare_label(unit.name)
+    if base in held:
+        return None
+    for item in run.state.quarantine:
+        match = _COMMUNE_OWNER.match(item.owner) if item.kind == "domain" and item.value == base else None
+        if match and normalize(match.group("name")) == normalize(unit.name):
+            run.state.quarantine.remove(item)
+            if item in run.released:
+                run.released.remove(item)
+            return base
+    return None
 
 
 def _first_primary_old(unit: NewUnit, mapping: Mapping, successions: dict[str, list[tuple[NewUnit, bool]]]):
