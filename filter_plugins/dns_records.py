@@ -1,0 +1,205 @@
+"""Turn the inventory contract into the zone data roles/bind_primary serves.
+
+`mergectl_dns_plan` reads the commune gateways' hostvars, the province's
+parameters and the old units/districts (docs/inventory-contract.md) and returns
+the zone set: the province zone with every new commune's records, and one
+look-up zone per old province domain that disappeared in the merger
+(binhthuan.gov.vn for Bình Thuận). Names are never computed here: labels and
+domains come from the inventory, where controller.names made them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+try:  # Ansible loads this file as a plugin; the unit tests import it directly.
+    from ansible.errors import AnsibleFilterError
+except ImportError:  # pragma: no cover
+    AnsibleFilterError = ValueError  # type: ignore[misc,assignment]
+
+SPF_POLICY = "v=spf1 mx -all"
+MAIL_PRIORITY = 10
+
+
+def _as_date(value: Any) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+def _relative(fqdn: str, zone: str) -> str | None:
+    """Owner relative to zone, '@' for the apex, None when fqdn is outside it."""
+    fqdn = fqdn.rstrip(".").lower()
+    if fqdn == zone:
+        return "@"
+    if fqdn.endswith("." + zone):
+        return fqdn[: -len(zone) - 1]
+    return None
+
+
+def _address_records(owner: str, host: dict) -> list[dict]:
+    records = []
+    if host.get("address"):
+        records.append({"name": owner, "type": "A", "value": str(host["address"])})
+    if host.get("ipv6"):
+        records.append({"name": owner, "type": "AAAA", "value": str(host["ipv6"])})
+    return records
+
+
+class _Plan:
+    """Accumulates records per zone and the problems found, reported together."""
+
+    def __init__(self, zones: list[str]) -> None:
+        self.records: dict[str, list[dict]] = {zone: [] for zone in zones}
+        self.problems: list[str] = []
+        self.shadowed: list[str] = []
+
+    def zone_of(self, fqdn: str) -> tuple[str, str] | None:
+        # The longest served zone wins, so a name is never placed in a parent that delegates it.
+        for zone in sorted(self.records, key=len, reverse=True):
+            owner = _relative(fqdn, zone)
+            if owner is not None:
+                return zone, owner
+        return None
+
+    def add(self, fqdn: str, rtype: str, value: str, where: str) -> None:
+        placed = self.zone_of(fqdn)
+        if placed is None:
+            self.problems.append(f"{where}: {fqdn} is outside every served zone ({', '.join(self.records)})")
+            return
+        zone, owner = placed
+        self.records[zone].append({"name": owner, "type": rtype, "value": value})
+
+    def add_host(self, fqdn: str, host: dict, where: str) -> None:
+        for record in _address_records(fqdn, host):
+            self.add(fqdn, record["type"], record["value"], where)
+
+    def owners(self) -> set[tuple[str, str]]:
+        return {(zone, r["name"]) for zone, recs in self.records.items() for r in recs}
+
+
+def _lookup_zone(entry: dict, province_domain: str) -> str:
+    """The old province's domain: <old province label>.<parent of the province domain>."""
+    parent = province_domain.split(".", 1)[1] if "." in province_domain else province_domain
+    return f"{entry.get('province_label', '')}.{parent}".lower()
+
+
+def zone_names(
+    province_domain: str, old_units: list[dict] | None = None, old_districts: list[dict] | None = None
+) -> list[str]:
+    """The province zone first, then one look-up zone per dissolved province domain."""
+    domain = str(province_domain).rstrip(".").lower()
+    entries = [*(old_units or []), *(old_districts or [])]
+    lookup = {_lookup_zone(e, domain) for e in entries if e.get("province_label")} - {domain}
+    return [domain, *sorted(lookup)]
+
+
+def dns_plan(
+    communes: list[dict],
+    province: dict,
+    old_units: list[dict] | None = None,
+    old_districts: list[dict] | None = None,
+    today: Any = None,
+    extra_records: list[dict] | None = None,
+) -> dict:
+    """Zone set for the province.
+
+    communes: hostvars of the `communes` group (commune_label, commune_domain, ...).
+    province: {domain, mail_domain, mail, portal, archive, directory, dns_primary, dns_secondaries,
+    lookup_until} taken from group_vars/all/province.yml.
+    extra_records: [{name, type, value, zone?}] added as they are (zone defaults to the province zone).
+    """
+    old_units = old_units or []
+    old_districts = old_districts or []
+    domain = str(province["domain"]).rstrip(".").lower()
+    plan = _Plan(zone_names(domain, old_units, old_districts))
+    mail = province.get("mail") or {}
+    portal = province.get("portal") or {}
+    archive = province.get("archive") or {}
+
+    servers = [province.get("dns_primary") or {}, *(province.get("dns_secondaries") or [])]
+    nameservers = [str(s["fqdn"]).rstrip(".").lower() for s in servers if s.get("fqdn")]
+    if not nameservers:
+        plan.problems.append("province_dns_primary: fqdn is required")
+    for host in [*servers, mail, archive, province.get("directory") or {}]:
+        if host.get("fqdn") and plan.zone_of(str(host["fqdn"])) is not None:
+            plan.add_host(str(host["fqdn"]), host, f"province host {host.get('name', host['fqdn'])}")
+
+    for index, commune in enumerate(sorted(communes, key=lambda c: str(c.get("commune_label", "")))):
+        label = commune.get("commune_label")
+        where = f"commune {label or index}"
+        commune_domain = str(commune.get("commune_domain") or "").lower()
+        if not label or not commune_domain:
+            plan.problems.append(f"{where}: commune_label and commune_domain are required")
+            continue
+        portal_fqdn = str((commune.get("commune_portal") or {}).get("fqdn") or commune_domain)
+        plan.add_host(portal_fqdn, portal, where)
+        plan.add(f"www.{portal_fqdn}", "CNAME", f"{portal_fqdn.rstrip('.')}.", where)
+        mail_domain = str(commune.get("commune_mail_domain") or commune_domain)
+        if mail.get("fqdn"):
+            plan.add(mail_domain, "MX", f"{MAIL_PRIORITY} {str(mail['fqdn']).rstrip('.')}.", where)
+            plan.add(mail_domain, "TXT", SPF_POLICY, where)
+            report_to = province.get("mail_domain") or domain
+            plan.add(
+                f"_dmarc.{mail_domain}",
+                "TXT",
+                f"v=DMARC1; p=quarantine; adkim=r; aspf=r; rua=mailto:dmarc@{report_to}",
+                where,
+            )
+        dkim = commune.get("commune_dkim") or {}
+        if dkim.get("selector") and dkim.get("txt"):
+            plan.add(f"{dkim['selector']}._domainkey.{mail_domain}", "TXT", str(dkim["txt"]), where)
+        for service in commune.get("commune_ic_services") or []:
+            if not service.get("name"):
+                plan.problems.append(f"{where}: commune_ic_services entry without a name")
+                continue
+            plan.add_host(f"{service['name']}.{commune_domain}", service, where)
+
+    until = _as_date(province.get("lookup_until"))
+    on = _as_date(today) or datetime.datetime.now(datetime.UTC).date()
+    lookup_active = until is None or on <= until
+    taken = plan.owners()
+    old_names: set[str] = set()
+    if lookup_active:
+        for kind, entries in (("old unit", old_units), ("old district", old_districts)):
+            for entry in entries:
+                fqdn = str(entry.get("lookup_fqdn") or "").rstrip(".").lower()
+                if not fqdn or fqdn in old_names:
+                    continue
+                old_names.add(fqdn)
+                placed = plan.zone_of(fqdn)
+                if placed is not None and placed in taken:
+                    # A new commune took the name: it now answers with the successor's data.
+                    plan.shadowed.append(fqdn)
+                    continue
+                plan.add_host(fqdn, archive, f"{kind} {entry.get('code', entry.get('label'))}")
+
+    for index, extra in enumerate(extra_records or []):
+        zone = str(extra.get("zone") or domain).lower()
+        if zone not in plan.records:
+            plan.problems.append(f"extra_records[{index}]: zone {zone} is not served")
+            continue
+        plan.records[zone].append({k: v for k, v in extra.items() if k != "zone"})
+
+    if plan.problems:
+        raise AnsibleFilterError("DNS plan: " + "; ".join(plan.problems))
+    return {
+        "zones": [
+            {"name": zone, "nameservers": nameservers, "records": plan.records[zone]} for zone in plan.records
+        ],
+        "lookup_active": lookup_active,
+        "lookup_names": len(old_names) - len(plan.shadowed),
+        "shadowed": sorted(plan.shadowed),
+    }
+
+
+class FilterModule:
+    """mergectl DNS filters."""
+
+    def filters(self) -> dict:
+        return {"mergectl_dns_plan": dns_plan, "mergectl_dns_zone_names": zone_names}
