@@ -30,14 +30,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     verbs = parser.add_subparsers(dest="quarantine_verb", metavar="ACTION", required=True)
-    release = verbs.add_parser("release", help="put a resource into quarantine")
+    release = verbs.add_parser(
+        "release",
+        help="put a resource into quarantine",
+        description="Record a released resource; idempotent (a second release changes nothing).",
+        epilog="example: mergectl quarantine release bt --kind account --value phuongnt@muine.lamdong.gov.vn "
+        "--owner muine --reason 'staff left'",
+    )
     release.add_argument("workspace", type=Path, metavar="DIR")
     release.add_argument("--kind", required=True, choices=QUARANTINE_KINDS)
     release.add_argument("--value", required=True, help="the address, prefix, domain, line, account or code")
     release.add_argument("--owner", required=True, help="who held it (old unit code, commune label, user...)")
     release.add_argument("--reason", required=True, help="why it is released")
     release.set_defaults(handler=run_release)
-    listing = verbs.add_parser("list", help="show the quarantine")
+    listing = verbs.add_parser(
+        "list",
+        help="show the quarantine",
+        description="Each quarantined item, whether it is still held, and from when it may be reused.",
+        epilog="example: mergectl quarantine list bt --json",
+    )
     listing.add_argument("workspace", type=Path, metavar="DIR")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=run_list)
