@@ -53,6 +53,11 @@ selected() {  # $1 = step name; true when --only is empty or names it (exactly o
 }
 
 if [ "$list_only" = 1 ]; then printf '%s\n' setup "${steps[@]}"; exit 0; fi
+chosen=()
+for step_name in "${steps[@]}"; do selected "$step_name" && chosen+=("$step_name"); done
+if [ ${#chosen[@]} -eq 0 ] && [ "$only" != setup ]; then
+  echo "test.sh: --only '$only' matches no step; the steps are:" >&2; printf '  %s\n' "${steps[@]}" >&2; exit 2
+fi
 
 logs=$repo/.cache/test-logs
 mkdir -p "$logs"
@@ -104,8 +109,7 @@ if [ "$skip_setup" = 0 ]; then
   fi
 fi
 
-for step_name in "${steps[@]}"; do
-  selected "$step_name" || continue
+for step_name in "${chosen[@]}"; do
   case "$step_name" in
     ruff) run_step ruff ruff check . ;;
     pytest) run_step pytest pytest -q -p no:cacheprovider tests ;;
@@ -115,10 +119,6 @@ for step_name in "${steps[@]}"; do
     molecule:*) run_step "$step_name" run_molecule "${step_name#molecule:}" ;;
   esac
 done
-
-if [ ${#names[@]} -eq 0 ] || { [ "$skip_setup" = 0 ] && [ ${#names[@]} -eq 1 ]; }; then
-  echo "test.sh: --only '$only' matched no step; steps are:"; printf '  %s\n' "${steps[@]}"; exit 2
-fi
 
 passed=0 failed=0
 echo
