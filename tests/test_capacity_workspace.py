@@ -3,6 +3,7 @@ recorded by `inventory` only, stable, and a clear refusal when the hosts are too
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -53,6 +54,11 @@ def test_bình_thuận_places_45_idesk_and_45_tthc_apart(workspace: Path, capsys
     assert main(["capacity", str(workspace)]) == 0
     out = capsys.readouterr().out
     assert "90 VMs on 2 hypervisors" in out and "same host: 0" in out
+    assert main(["capacity", "--json", str(workspace)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert sum(host["vms"] for host in report["hosts"]) == 90
+    assert all(host[f"used_{r}"] <= host[f"capacity_{r}"] for host in report["hosts"]
+               for r in ("vcpu", "memory_gib", "disk_gib"))
 
 
 def test_placement_is_stable_when_a_hypervisor_is_added(workspace: Path) -> None:
