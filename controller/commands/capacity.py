@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     affine = len(together)
     print(f"communes with iDesk and TTHC on the same host: {affine}")
     if args.vms:
-        for vm in sorted(vms, key=lambda item: item["vm"]):
+        for vm in sorted(vms, key=lambda item: str(item["vm"])):
             print(f"  {vm['vm']:<28} {vm['host']:<8} {vm['address']:<15} {'new' if vm['new'] else ''}")
     if result.added:
         print("run `mergectl inventory DIR` to record the new placements")

@@ -188,7 +188,8 @@ def district_manifest(recorded: Recorded, district: Any) -> dict[str, Any]:
     entries = sorted(
         accounts_of_district(recorded.accounts, district), key=lambda entry: str(entry["username"])
     )
-    read_only, revoke = [], []
+    read_only: list[dict[str, Any]] = []
+    revoke: list[dict[str, Any]] = []
     for entry in entries:
         roles = _roles(entry)
         account = {
