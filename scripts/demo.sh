@@ -40,6 +40,23 @@ if has_verb inventory; then
 else
   skip inventory "the 'inventory' verb has not landed"; echo "demo: no inventory, no lab" >&2; exit 1
 fi
+# Secrets an operator keeps in Ansible Vault: the demo makes throwaway random ones for a
+# fresh workspace (never replacing existing ones), so the site playbook can run in the lab.
+demo_secrets() {
+  local pass="$workspace/.vault-pass" dns_vault="$workspace/group_vars/dns_servers/vault.yml"
+  if [ ! -f "$pass" ]; then (umask 077 && head -c 32 /dev/urandom | base64 >"$pass"); echo "wrote $pass"; fi
+  if [ ! -f "$dns_vault" ]; then
+    mkdir -p "$(dirname "$dns_vault")"
+    {
+      echo "---"
+      echo "# Made by scripts/demo.sh for the lab: a random TSIG key for zone transfers."
+      ansible-vault encrypt_string --vault-password-file "$pass" --name vault_dns_tsig_secret \
+        "$(head -c 32 /dev/urandom | base64)" 2>/dev/null
+    } >"$dns_vault" && echo "wrote $dns_vault"
+  fi
+}
+run "demo secrets" demo_secrets
+
 if has_verb plan; then run plan mergectl plan "$workspace"; else skip plan "the 'plan' verb has not landed"; fi
 
 lab_ok=0

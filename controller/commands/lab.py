@@ -44,6 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="do not run playbooks/lab/seed-old-districts.yml on the old district hosts",
     )
+    parser.add_argument(
+        "--reseed", action="store_true", help="seed the old district hosts again even if already done"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -58,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
                 hypervisors=args.hypervisors,
                 image=args.image,
                 seed=not args.no_seed,
+                reseed=args.reseed,
             ),
         )
         print(

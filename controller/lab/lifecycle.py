@@ -32,6 +32,7 @@ from controller.lab.plan import (
     lab_prefix,
 )
 from controller.names import label as name_label
+from controller.yamlio import atomic_write
 
 DEFAULT_IMAGE = "localhost/mergectl-bookworm:bookworm"
 SEED_PLAYBOOK = Path("playbooks") / "lab" / "seed-old-districts.yml"
@@ -46,6 +47,7 @@ class UpOptions:
     hypervisors: bool = False
     image: str = DEFAULT_IMAGE
     seed: bool = True
+    reseed: bool = False
 
 
 def load_inventory(workspace: Path) -> InventoryView:
@@ -161,11 +163,16 @@ def up(workspace: Path, options: UpOptions, out: Printer = print) -> LabPlan:
         f"{len(plan.networks)} networks, up in {time.monotonic() - started:.1f} s"
     )
     if options.seed:
-        seed_old_districts(workspace, plan, out)
+        seed_old_districts(workspace, plan, out, force=options.reseed)
     return plan
 
 
-def seed_old_districts(workspace: Path, plan: LabPlan, out: Printer) -> None:
+SEEDED_FILE = "seeded.json"  # in DIR/lab/: container name -> id of every container seeded
+
+
+def seed_old_districts(workspace: Path, plan: LabPlan, out: Printer, *, force: bool = False) -> None:
+    """Runs the seeding playbook once per set of containers: a re-run of `up` with the same
+    containers skips it (it takes minutes); a recreated container is seeded again."""
     from controller.run import RunRequest, print_result, repo_root, run_playbook, seed_request_vars
 
     hosts = plan.hosts(OLD_DISTRICT)
@@ -174,6 +181,15 @@ def seed_old_districts(workspace: Path, plan: LabPlan, out: Printer) -> None:
         return
     if not playbook.is_file():
         out(f"note: {SEED_PLAYBOOK} does not exist yet; old district hosts are not seeded")
+        return
+    marker = overlay_io.overlay_path(workspace).parent / SEEDED_FILE
+    current = {name: c.id for name, c in podman.lab_containers(plan.province).items()}
+    try:
+        seeded = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        seeded = {}
+    if not force and seeded == current:
+        out("old district hosts already seeded in these containers (--reseed to run it again)")
         return
     out(f"seeding old district hosts ({', '.join(hosts)}) with {SEED_PLAYBOOK}")
     # No host limit beyond the lab itself: the playbook also prepares the archive host.
@@ -188,7 +204,9 @@ def seed_old_districts(workspace: Path, plan: LabPlan, out: Printer) -> None:
     )
     print_result(result, out)
     if not result.ok:
+        marker.unlink(missing_ok=True)
         raise UserError(f"seeding the old district hosts failed; see {result.run_dir}")
+    atomic_write(marker, json.dumps(current, indent=2, sort_keys=True) + "\n")
 
 
 def _province_for_down(workspace: Path) -> str:

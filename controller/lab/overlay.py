@@ -95,6 +95,7 @@ def remove_overlay(workspace: Path) -> bool:
     vars_dir = path.parent / "host_vars"
     for written in vars_dir.glob("*.yml"):
         written.unlink()
+    (path.parent / "seeded.json").unlink(missing_ok=True)  # the seeding marker of 'lab up'
     path.unlink()
     for folder in (vars_dir, path.parent):
         with suppress(OSError):

@@ -22,6 +22,7 @@ class RunningContainer:
     name: str
     state: str
     labels: Mapping[str, str] = field(default_factory=dict)
+    id: str = ""
 
 
 def _podman(
@@ -66,7 +67,9 @@ def lab_containers(province: str) -> dict[str, RunningContainer]:
     for entry in data:
         names = entry.get("Names") or []
         name = names[0] if names else entry.get("Id", "")[:12]
-        found[name] = RunningContainer(name, str(entry.get("State", "")).lower(), entry.get("Labels") or {})
+        found[name] = RunningContainer(
+            name, str(entry.get("State", "")).lower(), entry.get("Labels") or {}, str(entry.get("Id", ""))
+        )
     return found
 
 
