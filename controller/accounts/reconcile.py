@@ -107,8 +107,12 @@ def apply_staff(
             item[0].identity,
         )
     )
+    taken_by_unit: dict[str, set[str]] = {}
+    for account in accounts:
+        if account.kind == kind:
+            taken_by_unit.setdefault(account.unit, set()).add(account.uid)
     for row, key in new_rows:
-        taken = {account.uid for account in accounts if account.kind == kind and account.unit == row.unit}
+        taken = taken_by_unit.setdefault(row.unit, set())
         if row.username:
             if row.username in taken:
                 diagnostics.add(
@@ -134,6 +138,7 @@ def apply_staff(
         )
         accounts.append(account)
         by_key[key] = account
+        taken.add(uid)
         summary.issued += 1
         record(row, key)
 

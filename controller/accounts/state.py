@@ -25,6 +25,10 @@ OLD_DISTRICT = "old_district"
 ACTIVE = "active"
 DISABLED = "disabled"
 
+# libyaml when present: a province has thousands of accounts.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 HEADER = (
     "# Issued usernames (mergectl accounts import). A username is never changed nor reissued;\n"
     "# people who leave are disabled, never deleted. No personal data here: see accounts.vault.yml.\n"
@@ -73,13 +77,14 @@ def load(workspace_dir: Path) -> AccountsState | None:
     path = Path(workspace_dir) / STATE_FILE
     if not path.exists():
         return None
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
     accounts = [Account(**entry) for entry in raw.get("accounts") or []]
     state = AccountsState(accounts=accounts)
     secrets_path = Path(workspace_dir) / SECRETS_FILE
     if secrets_path.exists():
         lib = vaultlib.vault(workspace_dir)
-        secret = yaml.safe_load(vaultlib.decrypt(lib, secrets_path.read_text(encoding="ascii"))) or {}
+        plaintext = vaultlib.decrypt(lib, secrets_path.read_text(encoding="ascii"))
+        secret = yaml.load(plaintext, Loader=_Loader) or {}
         state.people = secret.get("people") or {}
         state.services = secret.get("services") or {}
     return state
@@ -96,8 +101,8 @@ def save(workspace_dir: Path, state: AccountsState) -> None:
     }
     atomic_write(
         workspace_dir / SECRETS_FILE,
-        vaultlib.encrypt(lib, yaml.safe_dump(secret_doc, allow_unicode=True, sort_keys=True)),
+        vaultlib.encrypt(lib, yaml.dump(secret_doc, Dumper=_Dumper, allow_unicode=True, sort_keys=True)),
     )
     ordered = sorted(state.accounts, key=lambda account: (account.kind, account.unit, account.uid))
     document = {"version": 1, "accounts": [asdict(account) for account in ordered]}
-    atomic_write(workspace_dir / STATE_FILE, HEADER + yaml.safe_dump(document, sort_keys=False))
+    atomic_write(workspace_dir / STATE_FILE, HEADER + yaml.dump(document, Dumper=_Dumper, sort_keys=False))

@@ -141,5 +141,5 @@ def _load_plain(directory: Path) -> statelib.AccountsState:
     path = directory / statelib.STATE_FILE
     if not path.exists():
         return statelib.AccountsState()
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=statelib._Loader) or {}
     return statelib.AccountsState(accounts=[statelib.Account(**entry) for entry in raw.get("accounts") or []])

@@ -25,7 +25,7 @@ from controller.errors import Diagnostics
 from controller.names import normalize
 
 
-class _VaultLoader(yaml.SafeLoader):
+class _VaultLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Reads our own generated files back, keeping `!vault` scalars as their ciphertext."""
 
 
