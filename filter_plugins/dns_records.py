@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover
     AnsibleFilterError = ValueError  # type: ignore[misc,assignment]
 
 SPF_POLICY = "v=spf1 mx -all"
+DMARC_POLICY = "v=DMARC1; p=quarantine; adkim=r; aspf=r; rua=mailto:dmarc@{report_to}"
 MAIL_PRIORITY = 10
 
 
@@ -106,6 +107,7 @@ def dns_plan(
     old_districts: list[dict] | None = None,
     today: Any = None,
     extra_records: list[dict] | None = None,
+    dkim: list[dict] | None = None,
 ) -> dict:
     """Zone set for the province.
 
@@ -113,6 +115,7 @@ def dns_plan(
     province: {domain, mail_domain, mail, portal, archive, directory, dns_primary, dns_secondaries,
     lookup_until} taken from group_vars/all/province.yml.
     extra_records: [{name, type, value, zone?}] added as they are (zone defaults to the province zone).
+    dkim: [{name: <selector>._domainkey.<domain>, txt}] from the mail role (mail_dkim_record).
     """
     old_units = old_units or []
     old_districts = old_districts or []
@@ -126,9 +129,28 @@ def dns_plan(
     nameservers = [str(s["fqdn"]).rstrip(".").lower() for s in servers if s.get("fqdn")]
     if not nameservers:
         plan.problems.append("province_dns_primary: fqdn is required")
-    for host in [*servers, mail, archive, province.get("directory") or {}]:
+    for host in [*servers, mail, archive, portal, province.get("directory") or {}]:
         if host.get("fqdn") and plan.zone_of(str(host["fqdn"])) is not None:
             plan.add_host(str(host["fqdn"]), host, f"province host {host.get('name', host['fqdn'])}")
+
+    # The province's own mail domain: MX, SPF and the DMARC policy commune sub-domains inherit.
+    province_mail_domain = str(province.get("mail_domain") or domain).lower()
+    if mail.get("fqdn") and plan.zone_of(province_mail_domain) is not None:
+        where = "province mail domain"
+        plan.add(province_mail_domain, "MX", f"{MAIL_PRIORITY} {str(mail['fqdn']).rstrip('.')}.", where)
+        plan.add(province_mail_domain, "TXT", SPF_POLICY, where)
+        plan.add(
+            f"_dmarc.{province_mail_domain}",
+            "TXT",
+            DMARC_POLICY.format(report_to=province_mail_domain),
+            where,
+        )
+    # DKIM keys published by the mail role (one per province, d=<province mail domain>).
+    for index, key in enumerate(dkim or []):
+        if not key.get("name") or not key.get("txt"):
+            plan.problems.append(f"dkim[{index}]: name and txt are required")
+            continue
+        plan.add(str(key["name"]), "TXT", str(key["txt"]), f"dkim[{index}]")
 
     for index, commune in enumerate(sorted(communes, key=lambda c: str(c.get("commune_label", "")))):
         label = commune.get("commune_label")
@@ -144,21 +166,16 @@ def dns_plan(
         if mail.get("fqdn"):
             plan.add(mail_domain, "MX", f"{MAIL_PRIORITY} {str(mail['fqdn']).rstrip('.')}.", where)
             plan.add(mail_domain, "TXT", SPF_POLICY, where)
-            report_to = province.get("mail_domain") or domain
-            plan.add(
-                f"_dmarc.{mail_domain}",
-                "TXT",
-                f"v=DMARC1; p=quarantine; adkim=r; aspf=r; rua=mailto:dmarc@{report_to}",
-                where,
-            )
-        dkim = commune.get("commune_dkim") or {}
-        if dkim.get("selector") and dkim.get("txt"):
-            plan.add(f"{dkim['selector']}._domainkey.{mail_domain}", "TXT", str(dkim["txt"]), where)
-        for service in commune.get("commune_ic_services") or []:
-            if not service.get("name"):
-                plan.problems.append(f"{where}: commune_ic_services entry without a name")
-                continue
-            plan.add_host(f"{service['name']}.{commune_domain}", service, where)
+            policy = DMARC_POLICY.format(report_to=province_mail_domain)
+            plan.add(f"_dmarc.{mail_domain}", "TXT", policy, where)
+        commune_key = commune.get("commune_dkim") or {}
+        if commune_key.get("selector") and commune_key.get("txt"):
+            name = f"{commune_key['selector']}._domainkey.{mail_domain}"
+            plan.add(name, "TXT", str(commune_key["txt"]), where)
+        # Integration Centre VMs placed for the commune: {idesk: {host, address}, tthc: {...}}.
+        for system, vm in sorted((commune.get("commune_ic_vms") or {}).items()):
+            if isinstance(vm, dict) and vm.get("address"):
+                plan.add_host(f"{system}.{commune_domain}", vm, where)
 
     until = _as_date(province.get("lookup_until"))
     on = _as_date(today) or datetime.datetime.now(datetime.UTC).date()
@@ -177,7 +194,11 @@ def dns_plan(
                     # A new commune took the name: it now answers with the successor's data.
                     plan.shadowed.append(fqdn)
                     continue
-                plan.add_host(fqdn, archive, f"{kind} {entry.get('code', entry.get('label'))}")
+                what = f"{kind} {entry.get('code', entry.get('label'))}"
+                plan.add_host(fqdn, archive, what)
+                if mail.get("fqdn"):
+                    # Mail to old addresses is still accepted and forwarded by the province's mail server.
+                    plan.add(fqdn, "MX", f"{MAIL_PRIORITY} {str(mail['fqdn']).rstrip('.')}.", what)
 
     for index, extra in enumerate(extra_records or []):
         zone = str(extra.get("zone") or domain).lower()

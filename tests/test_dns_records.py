@@ -28,7 +28,7 @@ MUINE = {
     "commune_mail_domain": "muine.lamdong.gov.vn",
     "commune_portal": {"fqdn": "muine.lamdong.gov.vn"},
     "commune_dkim": {"selector": "mail2025", "txt": "v=DKIM1; k=rsa; p=AAAA"},
-    "commune_ic_services": [{"name": "idesk", "address": "10.241.0.5"}],
+    "commune_ic_vms": {"idesk": {"host": "idesk-muine", "address": "10.241.0.5"}},
 }
 DILINH = {"commune_label": "dilinh", "commune_domain": "dilinh.lamdong.gov.vn"}
 OLD_UNITS = [
@@ -68,6 +68,8 @@ def test_commune_records() -> None:
         ("ns1", "A", "10.240.0.11"),
         ("ns2", "A", "10.240.0.12"),
         ("mail", "A", "10.240.0.21"),
+        ("@", "MX", "10 mail.lamdong.gov.vn."),
+        ("@", "TXT", "v=spf1 mx -all"),
     } <= got
     assert any(r[0] == "_dmarc.muine" and r[2].startswith("v=DMARC1; p=quarantine") for r in got)
 
@@ -83,6 +85,7 @@ def test_old_names_point_at_the_archive_until_the_deadline() -> None:
     assert plan["lookup_active"]
     assert ("muine.phanthiet", "A", "10.240.0.51") in records_of(plan, "binhthuan.gov.vn")
     assert ("phanthiet", "A", "10.240.0.51") in records_of(plan, "binhthuan.gov.vn")
+    assert ("phanthiet", "MX", "10 mail.lamdong.gov.vn.") in records_of(plan, "binhthuan.gov.vn")
     assert ("dilinh.dilinh", "A", "10.240.0.51") in records_of(plan, "lamdong.gov.vn")
 
 
@@ -119,3 +122,9 @@ def test_plan_passes_through_the_zone_module() -> None:
 
     for zone in plan_on("2026-06-15")["zones"]:
         assert len(bind_zone.build_records(zone["name"], zone["records"])) == len(zone["records"])
+
+
+def test_province_dkim_key_from_the_mail_role() -> None:
+    key = {"name": "mail2025._domainkey.lamdong.gov.vn", "selector": "mail2025", "txt": "v=DKIM1; p=K"}
+    plan = dr.dns_plan([], PROVINCE, [], [], "2026-06-15", [], [key])
+    assert ("mail2025._domainkey", "TXT", "v=DKIM1; p=K") in records_of(plan, "lamdong.gov.vn")
