@@ -319,8 +319,13 @@ def test_ansible_inventory_reading_matches_the_contract(tmp_path: Path) -> None:
 # --- on podman: a one-commune lab comes up, is reachable through the overlay, goes away ------
 
 
+# One province label per test process: two engineers running the suite side by side must
+# not reconcile or remove each other's lab.
+LIVE_PROVINCE = f"h2lab{os.getpid()}"
+
+
 def _lab_objects() -> tuple[list[str], list[str]]:
-    label = f"label=mergectl.lab={PROVINCE}"
+    label = f"label=mergectl.lab={LIVE_PROVINCE}"
     containers = subprocess.run(
         ["podman", "ps", "-a", "--filter", label, "--format", "{{.Names}}"],
         capture_output=True,
@@ -351,7 +356,7 @@ def test_lab_up_status_apply_down_on_podman(tmp_path: Path, capsys: pytest.Captu
     from controller.lab import lifecycle
     from controller.run import RunRequest, run_playbook
 
-    workspace = write_workspace(tmp_path / "ws")
+    workspace = write_workspace(tmp_path / "ws", province=LIVE_PROVINCE)
     if _lab_objects() != ([], []):
         lifecycle.down(workspace)  # an interrupted earlier run; 'down' finds its objects by label
     options = lifecycle.UpOptions(communes=1, limit="muine-gw", seed=False)
@@ -378,7 +383,7 @@ def test_lab_up_status_apply_down_on_podman(tmp_path: Path, capsys: pytest.Captu
         assert transport.subnet.rsplit(".", 2)[0] in eth0
 
         ids_before = subprocess.run(
-            ["podman", "ps", "-q", "--filter", f"label=mergectl.lab={PROVINCE}"],
+            ["podman", "ps", "-q", "--filter", f"label=mergectl.lab={LIVE_PROVINCE}"],
             capture_output=True,
             text=True,
             check=True,
@@ -388,7 +393,7 @@ def test_lab_up_status_apply_down_on_podman(tmp_path: Path, capsys: pytest.Captu
         second = capsys.readouterr().out
         assert "starting" not in second and "removing" not in second and "(0 started now)" in second
         ids_after = subprocess.run(
-            ["podman", "ps", "-q", "--filter", f"label=mergectl.lab={PROVINCE}"],
+            ["podman", "ps", "-q", "--filter", f"label=mergectl.lab={LIVE_PROVINCE}"],
             capture_output=True,
             text=True,
             check=True,
