@@ -17,10 +17,10 @@ new codes are separate namespaces.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Fate(str, Enum):
+class Fate(StrEnum):
     """What becomes of an old unit."""
 
     KEPT = "kept"  # one old unit becomes one new unit on its own (renamed or not)
