@@ -310,7 +310,7 @@ deadlines:
   systems_configured: 2025-06-20
   districts_backed_up: 2025-06-25
   in_service: 2025-07-01
-lookup_until: 2026-07-01          # old names and portals stay reachable for look-up until then
+lookup_until: 2030-07-01          # old names and portals stay reachable for look-up (5 years after the merger) until then
 
 # Released addresses, domains, lines, accounts are not reused before BOTH: this many
 # allocation generations have passed, and (if set) this date has passed.
@@ -544,7 +544,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
         value = reader.date(("deadlines", str(key)))
         if value is not None:
             deadlines[str(key)] = value
-    lookup_until = reader.date(("lookup_until",), default=dt.date(2026, 7, 1))
+    lookup_until = reader.date(("lookup_until",), default=dt.date(2030, 7, 1))
 
     reader.mapping(("quarantine",))
     generations = reader.integer(("quarantine", "generations"), 0, 1000, default=2)
@@ -588,7 +588,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
         core_loopback=core_loopback or _NOWHERE.ip,
         core_asn=core_asn or 64512,
         deadlines=deadlines,
-        lookup_until=lookup_until or dt.date(2026, 7, 1),
+        lookup_until=lookup_until or dt.date(2030, 7, 1),
         quarantine=policy,
         edoc=edoc,
         sites=sites,

@@ -21,6 +21,7 @@ host_packages=(
   debootstrap           # builds the test bed's Debian image (testbed/image/build-image.sh)
   python3-venv git      # the controller's virtualenv; pip installs from requirements.txt
   bind9-dnsutils        # dig, for checks from the host against lab containers
+  bind9-utils           # named-checkzone for the DNS zone tests and bench/bench_dns.py
   shellcheck            # scripts/test.sh lints the shell scripts
 )
 
