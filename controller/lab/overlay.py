@@ -14,7 +14,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from controller.lab.plan import CLIENT, LabPlan
+from controller.lab.plan import CLIENT, GATEWAY, LabPlan
 from controller.yamlio import atomic_write, dump_yaml
 
 OVERLAY_HEADER = (
@@ -54,6 +54,12 @@ def build_overlay(
             "lab_networks": {a.role: a.network for a in container.attachments},
             "lab_interfaces": container.interfaces,
         }
+        if container.kind == GATEWAY and "lan" in container.interfaces:
+            # Container kernels here cannot tag 802.1Q frames, so the lab's single LAN
+            # carries the government VLAN untagged: the commune client behind it then gets
+            # its lease, resolver and policy exactly as a government-block PC would.
+            lan_port = container.interfaces["lan"]
+            facts["lab_interfaces"] = {**container.interfaces, "vlan_ports": {"gov": lan_port}}
         lab_addresses = {
             a.role: by_network[a.network] for a in container.attachments if by_network.get(a.network)
         }
