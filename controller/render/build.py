@@ -249,6 +249,7 @@ def _district_vars(district: OldDistrictAllocation) -> dict[str, Any]:
         "old_district_code": district.code,
         "old_district_label": district.label,
         "old_district_province": district.province,
+        "old_district_province_label": district.province_label,
         "old_district_domain": district.lookup_fqdn,
         "old_district_successors": district.successors,
         "old_district_units": district.units,
