@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from controller.errors import Diagnostics, InvalidInput, UserError
+from controller.render.paths import old_units_path
 from controller.yamlio import atomic_write, dump_yaml, load_yaml
 
 STEPS = ("inventory", "backup", "verify", "lockdown", "revoke", "poweroff")
@@ -158,7 +159,7 @@ def record(workspace: Path, host: str, entry: StepRecord) -> bool:
 
 
 def _old_districts(workspace: Path) -> list[dict[str, Any]]:
-    path = workspace / "group_vars" / "all" / "old_units.yml"
+    path = old_units_path(workspace)
     if not path.exists():
         return []
     data, _ = load_yaml(path)

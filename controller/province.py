@@ -310,7 +310,7 @@ deadlines:
   systems_configured: 2025-06-20
   districts_backed_up: 2025-06-25
   in_service: 2025-07-01
-lookup_until: 2030-07-01          # old names and portals stay reachable for look-up (5 years after the merger) until then
+lookup_until: 2030-07-01          # old names and portals stay reachable for look-up until then (5 years)
 
 # Released addresses, domains, lines, accounts are not reused before BOTH: this many
 # allocation generations have passed, and (if set) this date has passed.

@@ -21,8 +21,8 @@ def record(ws: Path, *extra: str) -> int:
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    (tmp_path / "group_vars" / "all").mkdir(parents=True)
-    (tmp_path / "group_vars" / "all" / "old_units.yml").write_text(
+    (tmp_path / "group_vars" / "merger_records").mkdir(parents=True)
+    (tmp_path / "group_vars" / "merger_records" / "old_units.yml").write_text(
         "---\nold_districts:\n"
         "  - {name: Huyện Hàm Thuận Bắc, code: '594', host: old-binhthuan-hamthuanbac}\n"
         "  - {name: Huyện Bắc Bình, code: '595', host: old-binhthuan-bacbinh}\n",

@@ -84,11 +84,11 @@ OLD_UNITS = dedent(
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     (tmp_path / "host_vars").mkdir()
-    (tmp_path / "group_vars" / "all").mkdir(parents=True)
+    (tmp_path / "group_vars" / "merger_records").mkdir(parents=True)
     (tmp_path / "host_vars" / "muine-gw.yml").write_text(GATEWAY_A, encoding="utf-8")
     (tmp_path / "host_vars" / "hamthang-gw.yml").write_text(GATEWAY_B, encoding="utf-8")
     (tmp_path / "host_vars" / "ns1.yml").write_text("ansible_host: 10.240.0.11\n", encoding="utf-8")
-    (tmp_path / "group_vars" / "all" / "old_units.yml").write_text(OLD_UNITS, encoding="utf-8")
+    (tmp_path / "group_vars" / "merger_records" / "old_units.yml").write_text(OLD_UNITS, encoding="utf-8")
     return tmp_path
 
 
@@ -124,7 +124,7 @@ def test_lines_to_return_lists_only_unreused_endpoints(workspace: Path) -> None:
 
 
 def test_lines_to_return_refuses_an_unused_endpoint_an_active_site_has(workspace: Path) -> None:
-    old_units = workspace / "group_vars" / "all" / "old_units.yml"
+    old_units = workspace / "group_vars" / "merger_records" / "old_units.yml"
     old_units.write_text(OLD_UNITS.replace("10.249.0.9,", "10.250.0.5,"), encoding="utf-8")
     with pytest.raises(InvalidInput) as raised:
         lines_to_return.export(workspace, workspace / "reports")

@@ -38,11 +38,11 @@ def test_exactly_the_unreused_endpoints_are_listed(flags: list[tuple[bool, bool]
     with tempfile.TemporaryDirectory() as folder:
         workspace = Path(folder)
         (workspace / "host_vars").mkdir()
-        (workspace / "group_vars" / "all").mkdir(parents=True)
+        (workspace / "group_vars" / "merger_records").mkdir(parents=True)
         (workspace / "host_vars" / "muine-gw.yml").write_text(yaml.safe_dump(GATEWAY), encoding="utf-8")
         old = {"old_units": units, "old_districts": []}
         old_text = yaml.safe_dump(old, allow_unicode=True)
-        (workspace / "group_vars" / "all" / "old_units.yml").write_text(old_text, encoding="utf-8")
+        (workspace / "group_vars" / "merger_records" / "old_units.yml").write_text(old_text, encoding="utf-8")
         [path] = lines_to_return.export(workspace, workspace / "reports")
         with path.open(encoding="utf-8", newline="") as handle:
             listed = [row["code"] for row in csv.DictReader(handle)]

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from controller.errors import Diagnostics
+from controller.render.paths import old_units_path
 from controller.yamlio import LineIndex, key_path_text, parse_yaml
 
 
@@ -52,7 +53,7 @@ def commune_gateways(workspace: Path, diagnostics: Diagnostics) -> list[LoadedFi
 
 
 def old_units_file(workspace: Path, diagnostics: Diagnostics) -> LoadedFile | None:
-    path = workspace / "group_vars" / "all" / "old_units.yml"
+    path = old_units_path(workspace)
     if not path.is_file():
         diagnostics.add(path, None, "file not found: render the inventory first (mergectl inventory DIR)")
         return None

@@ -12,6 +12,7 @@ from controller.allocate.result import (
     OldUnitAllocation,
 )
 from controller.province import ProvinceConfig, Server
+from controller.render.paths import OLD_UNITS_GROUP
 from controller.render.tree import InventoryTree
 
 # Lean structure (Ansible slows with many groups and dense membership): one flat
@@ -46,6 +47,12 @@ def build_tree(allocations: Allocations, province: ProvinceConfig) -> InventoryT
     tree.add_group("idesk_vms", parent="ic_vms")
     tree.add_group("tthc_vms", parent="ic_vms")
     tree.add_group("retiring_districts")
+    # Only these hosts read the old units' records (DNS look-up names, portals, the core's
+    # terminations, decommissioning). Under `all` every host would carry them, and
+    # `ansible-inventory --list` copies group vars into each host: O(hosts x old units).
+    tree.add_group(OLD_UNITS_GROUP)
+    for reader in ("integration_centre", "dataline_core", "retiring_districts"):
+        tree.add_group(reader, parent=OLD_UNITS_GROUP)
 
     for server in province.servers:
         tree.add_host(server.name, [SERVER_GROUPS[server.role]], _server_vars(server, province))
@@ -69,7 +76,7 @@ def build_tree(allocations: Allocations, province: ProvinceConfig) -> InventoryT
         tree.add_host(district.host, ["retiring_districts", district.group], _district_vars(district))
 
     tree.set_group_vars("all", "province", province_vars(allocations, province))
-    tree.set_group_vars("all", "old_units", old_units_vars(allocations))
+    tree.set_group_vars(OLD_UNITS_GROUP, "old_units", old_units_vars(allocations))
     return tree
 
 
