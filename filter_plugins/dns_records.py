@@ -195,7 +195,10 @@ def dns_plan(
                     plan.shadowed.append(fqdn)
                     continue
                 what = f"{kind} {entry.get('code', entry.get('label'))}"
-                plan.add_host(fqdn, archive, what)
+                # The portal front answers every old web name: a 301 to the successor that
+                # inherits the old portal, else the archived copy or a notice linking the
+                # archive's search (roles/portal). Without a portal, the archive itself.
+                plan.add_host(fqdn, portal if portal.get("address") else archive, what)
                 if mail.get("fqdn"):
                     # Mail to old addresses is still accepted and forwarded by the province's mail server.
                     plan.add(fqdn, "MX", f"{MAIL_PRIORITY} {str(mail['fqdn']).rstrip('.')}.", what)

@@ -80,13 +80,13 @@ def test_no_aaaa_without_ipv6_in_the_plan() -> None:
     assert not any(r[1] == "AAAA" for r in records_of(plan, "lamdong.gov.vn"))
 
 
-def test_old_names_point_at_the_archive_until_the_deadline() -> None:
+def test_old_names_point_at_the_portal_front_until_the_deadline() -> None:
     plan = plan_on("2026-07-01")
     assert plan["lookup_active"]
-    assert ("muine.phanthiet", "A", "10.240.0.51") in records_of(plan, "binhthuan.gov.vn")
-    assert ("phanthiet", "A", "10.240.0.51") in records_of(plan, "binhthuan.gov.vn")
+    assert ("muine.phanthiet", "A", "10.240.0.41") in records_of(plan, "binhthuan.gov.vn")
+    assert ("phanthiet", "A", "10.240.0.41") in records_of(plan, "binhthuan.gov.vn")
     assert ("phanthiet", "MX", "10 mail.lamdong.gov.vn.") in records_of(plan, "binhthuan.gov.vn")
-    assert ("dilinh.dilinh", "A", "10.240.0.51") in records_of(plan, "lamdong.gov.vn")
+    assert ("dilinh.dilinh", "A", "10.240.0.41") in records_of(plan, "lamdong.gov.vn")
 
 
 def test_old_name_taken_by_a_new_commune_is_shadowed_not_duplicated() -> None:
