@@ -15,12 +15,8 @@ CODE = re.compile(r"^[A-Z][0-9]{2}(\.[0-9A-Z]+)*$")
 
 
 @pytest.fixture(scope="module")
-def bt(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("ic") / "bt"
-    assert main(["import", "--province", "Lâm Đồng", "--only-old-province", "Bình Thuận",
-                 "-o", str(root)]) == 0
-    assert main(["inventory", "-q", str(root)]) == 0
-    return root
+def bt(rendered_binh_thuan: Path) -> Path:
+    return rendered_binh_thuan
 
 
 @pytest.fixture

@@ -21,13 +21,8 @@ from controller.manifests.manifest import content_hash, schema
 
 
 @pytest.fixture(scope="module")
-def bt(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Bình Thuận part of Lâm Đồng (45 new communes), imported and rendered once."""
-    root = tmp_path_factory.mktemp("ic") / "bt"
-    assert main(["import", "--province", "Lâm Đồng", "--only-old-province", "Bình Thuận",
-                 "-o", str(root)]) == 0
-    assert main(["inventory", "-q", str(root)]) == 0
-    return root
+def bt(rendered_binh_thuan: Path) -> Path:
+    return rendered_binh_thuan
 
 
 @pytest.fixture

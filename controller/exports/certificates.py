@@ -16,13 +16,11 @@ change takes effect (the plan's in_service deadline). Writes certificates.csv.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
+from controller.exports._table import write_table
 from controller.manifests.agency import peoples_committee, province_phrase
 from controller.manifests.source import load_recorded
-from controller.yamlio import atomic_write
 
 NAME = "certificates"
 HELP = "agency certificates to renew, change or revoke (old and new agency names), CSV"
@@ -85,9 +83,4 @@ def rows(workspace_dir: Path) -> list[dict[str, str]]:
 
 
 def export(workspace_dir: Path, out_dir: Path) -> list[Path]:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows(workspace_dir))
-    atomic_write(out_dir / FILE_NAME, buffer.getvalue())
-    return [out_dir / FILE_NAME]
+    return [write_table(out_dir / FILE_NAME, COLUMNS, rows(workspace_dir))]

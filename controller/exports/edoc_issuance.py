@@ -10,13 +10,11 @@ mapping (quarantined, kind edoc) are listed as withdrawn plans.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
+from controller.exports._table import write_table
 from controller.manifests.agency import peoples_committee, province_phrase
 from controller.manifests.source import load_recorded
-from controller.yamlio import atomic_write
 
 NAME = "edoc-codes"
 HELP = "electronic identifier codes: new communes to issue, dissolved units/districts to close"
@@ -26,14 +24,6 @@ ISSUANCE_COLUMNS = ("new_code", "agency_name", "unit_name", "label", "edoc_code"
                     "parent_name", "formed_from", "status")
 CLOSURE_COLUMNS = ("level", "old_code", "agency_name", "edoc_code", "successor_codes",
                    "successor_edoc_codes", "reason", "note")
-
-
-def _csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def rows(workspace_dir: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -96,6 +86,6 @@ def rows(workspace_dir: Path) -> tuple[list[dict[str, str]], list[dict[str, str]
 
 def export(workspace_dir: Path, out_dir: Path) -> list[Path]:
     issuance, closure = rows(workspace_dir)
-    atomic_write(out_dir / ISSUANCE_FILE, _csv(ISSUANCE_COLUMNS, issuance))
-    atomic_write(out_dir / CLOSURE_FILE, _csv(CLOSURE_COLUMNS, closure))
+    write_table(out_dir / ISSUANCE_FILE, ISSUANCE_COLUMNS, issuance)
+    write_table(out_dir / CLOSURE_FILE, CLOSURE_COLUMNS, closure)
     return [out_dir / ISSUANCE_FILE, out_dir / CLOSURE_FILE]

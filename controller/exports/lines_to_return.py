@@ -8,8 +8,6 @@ is reported as an error instead of being listed (nothing is written).
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +19,8 @@ from controller.exports._network_inventory import (
     old_units_file,
     require,
 )
-from controller.yamlio import atomic_write, key_path_text
+from controller.exports._table import write_table
+from controller.yamlio import key_path_text
 
 NAME = "lines-to-return"
 HELP = "old units' and districts' data lines no new site reuses: lines and addresses to return (CSV)"
@@ -83,10 +82,4 @@ def rows(workspace: Path) -> list[dict[str, str]]:
 
 def export(workspace_dir: Path, out_dir: Path) -> list[Path]:
     found = rows(Path(workspace_dir))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(found)
-    target = Path(out_dir) / FILE_NAME
-    atomic_write(target, buffer.getvalue())
-    return [target]
+    return [write_table(Path(out_dir) / FILE_NAME, COLUMNS, found)]

@@ -7,13 +7,11 @@ when a room takes over an old unit's line. The provider registers these on its M
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from controller.errors import Diagnostics, InvalidInput
 from controller.exports._network_inventory import commune_gateways, require
-from controller.yamlio import atomic_write
+from controller.exports._table import write_table
 
 NAME = "vc-declaration"
 HELP = "video-conference rooms: commune, room, address, MAC, previous endpoint reclaimed (CSV)"
@@ -57,10 +55,4 @@ def rows(workspace: Path) -> list[dict[str, str]]:
 
 def export(workspace_dir: Path, out_dir: Path) -> list[Path]:
     found = rows(Path(workspace_dir))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(found)
-    target = Path(out_dir) / FILE_NAME
-    atomic_write(target, buffer.getvalue())
-    return [target]
+    return [write_table(Path(out_dir) / FILE_NAME, COLUMNS, found)]
