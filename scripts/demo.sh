@@ -35,6 +35,12 @@ run setup scripts/setup.sh || { echo "demo: setup failed; nothing else can run" 
 run import mergectl import --province "Lâm Đồng" --only-old-province "Bình Thuận" -o "$workspace" ||
   { echo "demo: import failed" >&2; exit 1; }
 run validate mergectl validate "$workspace" || { echo "demo: the workspace is not valid (above)" >&2; exit 1; }
+# Staff of the lab's two communes and of their old district (testbed/demo/): usernames,
+# directory entries and mailboxes for the mail play; the district's accounts stay disabled.
+run "accounts" mergectl accounts import "$workspace" --staff testbed/demo/staff-communes.csv ||
+  { echo "demo: staff list import failed" >&2; exit 1; }
+run "old district accounts" mergectl accounts import "$workspace" --old-district --staff testbed/demo/staff-old-districts.csv ||
+  { echo "demo: old district staff import failed" >&2; exit 1; }
 if has_verb inventory; then
   run inventory mergectl inventory "$workspace" || { echo "demo: inventory failed" >&2; exit 1; }
 else
