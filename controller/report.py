@@ -289,8 +289,14 @@ def build_report(ws: Workspace, today: dt.date | None = None) -> tuple[Report | 
         workstream.deadline = WORKSTREAM_DEADLINE.get(workstream.number)
         if workstream.deadline not in deadlines:
             workstream.deadline = None
-    exports = sorted(str(path.relative_to(ws.dir)) for path in ws.reports_dir.rglob("*")
-                     if path.is_file()) if ws.reports_dir.is_dir() else []
+    # Playbook runs keep thousands of ansible-runner artefacts under reports/runs/: the
+    # report names each run's summary, not its event files.
+    exports = sorted(
+        str(path.relative_to(ws.dir))
+        for path in ws.reports_dir.rglob("*")
+        if path.is_file() and ("runs" not in path.relative_to(ws.reports_dir).parts[:1]
+                               or path.name == "summary.json")
+    ) if ws.reports_dir.is_dir() else []
     report = Report(
         workspace=str(ws.dir),
         province=mapping.province,

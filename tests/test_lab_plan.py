@@ -256,7 +256,9 @@ def test_overlay_holds_connection_settings_and_lab_facts_only(tmp_path: Path) ->
     assert muine["ansible_connection"] == "containers.podman.podman"
     assert muine["ansible_host"] == f"mergectl-lab-{PROVINCE}-muine-gw"
     assert muine["ansible_python_interpreter"] == "/usr/bin/python3"
-    assert muine["lab_interfaces"] == {"transport": "eth0", "lan": "eth1", "vlan_ports": {"gov": "eth1"}}
+    assert muine["lab_interfaces"] == {
+        "transport": "eth0", "lan": "eth1", "vlan_ports": {"gov": "eth1"}, "tag_vlans": False
+    }
     assert muine["lab_addresses"] == {"transport": "172.30.201.5"}
     for facts in host_vars.values():
         assert all(

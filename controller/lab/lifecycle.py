@@ -23,6 +23,8 @@ from controller.errors import UserError
 from controller.lab import overlay as overlay_io
 from controller.lab import podman
 from controller.lab.plan import (
+    CORE,
+    GATEWAY,
     LAB_SPEC_LABEL,
     OLD_DISTRICT,
     InventoryView,
@@ -150,6 +152,10 @@ def up(workspace: Path, options: UpOptions, out: Printer = print) -> LabPlan:
             created.append(container.name)
 
     states = podman.wait_booted([c.name for c in plan.containers])
+    for container in plan.containers:
+        # the hosts whose links systemd-networkd configures (data line, commune LAN)
+        if container.kind in {CORE, GATEWAY} and states.get(container.name) in {"running", "degraded"}:
+            podman.make_sys_read_only(container.name)
     not_booted = {name: state for name, state in states.items() if state not in {"running", "degraded"}}
     path = overlay_io.write_overlay(workspace, plan, podman.addresses([c.name for c in plan.containers]))
     out(f"wrote {path}")

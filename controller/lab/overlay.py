@@ -59,7 +59,11 @@ def build_overlay(
             # carries the government VLAN untagged: the commune client behind it then gets
             # its lease, resolver and policy exactly as a government-block PC would.
             lan_port = container.interfaces["lan"]
-            facts["lab_interfaces"] = {**container.interfaces, "vlan_ports": {"gov": lan_port}}
+            facts["lab_interfaces"] = {
+                **container.interfaces,
+                "vlan_ports": {"gov": lan_port},
+                "tag_vlans": False,
+            }
         lab_addresses = {
             a.role: by_network[a.network] for a in container.attachments if by_network.get(a.network)
         }

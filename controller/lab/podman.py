@@ -133,6 +133,14 @@ def wait_booted(names: Sequence[str], timeout: float = 240) -> dict[str, str]:
     return states
 
 
+def make_sys_read_only(name: str) -> None:
+    """systemd-networkd treats a writable /sys as "udev manages the links" and leaves them
+    pending; a container normally has /sys read-only, a privileged one here does not."""
+    mounts = _podman(["exec", name, "findmnt", "-n", "-o", "OPTIONS", "/sys"], timeout=30).stdout
+    if mounts.split(",")[0] != "ro":
+        _podman(["exec", name, "mount", "-o", "remount,ro", "/sys"], timeout=30)
+
+
 def system_state(name: str) -> str:
     done = _podman(["exec", name, "systemctl", "is-system-running"], check=False, timeout=30)
     return done.stdout.strip() or "unreachable"
