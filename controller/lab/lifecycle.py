@@ -23,6 +23,7 @@ from controller.errors import UserError
 from controller.lab import overlay as overlay_io
 from controller.lab import podman
 from controller.lab.plan import (
+    CLIENT,
     CORE,
     GATEWAY,
     LAB_SPEC_LABEL,
@@ -154,8 +155,11 @@ def up(workspace: Path, options: UpOptions, out: Printer = print) -> LabPlan:
     states = podman.wait_booted([c.name for c in plan.containers])
     for container in plan.containers:
         # the hosts whose links systemd-networkd configures (data line, commune LAN)
-        if container.kind in {CORE, GATEWAY} and states.get(container.name) in {"running", "degraded"}:
+        booted = states.get(container.name) in {"running", "degraded"}
+        if container.kind in {CORE, GATEWAY, CLIENT} and booted:
             podman.make_sys_read_only(container.name)
+        if container.kind == CLIENT and booted and "lan" in container.interfaces:
+            podman.configure_dhcp_client(container.name, container.interfaces["lan"])
     not_booted = {name: state for name, state in states.items() if state not in {"running", "degraded"}}
     path = overlay_io.write_overlay(workspace, plan, podman.addresses([c.name for c in plan.containers]))
     out(f"wrote {path}")

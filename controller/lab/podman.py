@@ -141,6 +141,20 @@ def make_sys_read_only(name: str) -> None:
         _podman(["exec", name, "mount", "-o", "remount,ro", "/sys"], timeout=30)
 
 
+LAB_CLIENT_NETWORK = "/etc/systemd/network/10-lab-lan.network"
+
+
+def configure_dhcp_client(name: str, interface: str) -> None:
+    """A LAN client asks the commune gateway for its address, as a PC at the HQ does."""
+    unit = f"[Match]\nName={interface}\n\n[Network]\nDHCP=ipv4\n"
+    current = _podman(["exec", name, "cat", LAB_CLIENT_NETWORK], check=False, timeout=30).stdout
+    if current == unit:
+        return
+    _podman(["exec", name, "sh", "-c", f"printf '{unit}' > {LAB_CLIENT_NETWORK}"], timeout=30)
+    _podman(["exec", name, "systemctl", "enable", "--now", "systemd-networkd"], timeout=60)
+    _podman(["exec", name, "systemctl", "restart", "systemd-networkd"], timeout=60)
+
+
 def system_state(name: str) -> str:
     done = _podman(["exec", name, "systemctl", "is-system-running"], check=False, timeout=30)
     return done.stdout.strip() or "unreachable"
