@@ -11,14 +11,17 @@ from controller.lab import lifecycle
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "lab",
-        help="start, stop or show the containerised lab of a rendered workspace",
+        help="start, stop, show or check the containerised lab of a rendered workspace",
         description="Run one container per host of a slice of the province (core1, the Integration "
         "Centre servers, the first N commune gateways with a LAN client each, and the old district "
         "hosts they draw from) on podman networks of its own, and write DIR/lab/hosts.yml, the "
-        "connection overlay that 'mergectl apply --lab' adds to the inventory.",
-        epilog="example: mergectl lab up inventories/lamdong --communes 2",
+        "connection overlay that 'mergectl apply --lab' adds to the inventory. 'check' tests, from "
+        "each commune's LAN client, its DHCP lease, every new commune name through its gateway's "
+        "resolver, the core's loopback and the gateway's policy, and exits 1 when a check fails.",
+        epilog="examples: mergectl lab up inventories/lamdong --communes 2; "
+        "mergectl lab check inventories/lamdong --limit muine-gw",
     )
-    parser.add_argument("action", choices=["up", "down", "status"])
+    parser.add_argument("action", choices=["up", "down", "status", "check"])
     parser.add_argument(
         "workspace", type=Path, metavar="DIR", help="workspace rendered by 'mergectl inventory'"
     )
@@ -33,7 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--limit",
         metavar="PATTERN",
         help="Ansible-style pattern (hosts/groups, ',' separated, '!' excludes); a kept "
-        "gateway brings its client, its old district hosts and core1",
+        "gateway brings its client, its old district hosts and core1; with check: the "
+        "communes to check",
     )
     parser.add_argument("--hypervisors", action="store_true", help="also start the hypervisors (heavy)")
     parser.add_argument(
@@ -72,4 +76,8 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "down":
         lifecycle.down(args.workspace)
         return 0
+    if args.action == "check":
+        from controller.lab.check import run_check
+
+        return run_check(args.workspace, args.limit)
     return lifecycle.status(args.workspace)

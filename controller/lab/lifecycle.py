@@ -21,7 +21,7 @@ import yaml
 
 from controller.errors import UserError
 from controller.lab import overlay as overlay_io
-from controller.lab import podman
+from controller.lab import plumbing, podman
 from controller.lab.plan import (
     CLIENT,
     CORE,
@@ -34,6 +34,7 @@ from controller.lab.plan import (
     build_plan,
     lab_prefix,
 )
+from controller.lab.routing import build_routing
 from controller.names import label as name_label
 from controller.yamlio import atomic_write
 
@@ -79,6 +80,10 @@ def province_of(view: InventoryView, workspace: Path) -> str:
 
 
 def plan_for(workspace: Path, options: UpOptions) -> LabPlan:
+    return _plan_and_view(workspace, options)[0]
+
+
+def _plan_and_view(workspace: Path, options: UpOptions) -> tuple[LabPlan, InventoryView]:
     view = load_inventory(workspace)
     province = province_of(view, workspace)
     existing = {
@@ -93,7 +98,7 @@ def plan_for(workspace: Path, options: UpOptions) -> LabPlan:
         for subnet in subnets
     ]
     try:
-        return build_plan(
+        plan = build_plan(
             view,
             province,
             communes=options.communes,
@@ -104,14 +109,23 @@ def plan_for(workspace: Path, options: UpOptions) -> LabPlan:
         )
     except LabPlanError as error:
         raise UserError(str(error)) from None
+    return plan, view
 
 
 def up(workspace: Path, options: UpOptions, out: Printer = print) -> LabPlan:
     started = time.monotonic()
     if not podman.image_exists(options.image):
         raise UserError(f"image {options.image} is missing; build it with scripts/setup.sh")
-    plan = plan_for(workspace, options)
-    for note in plan.notes:
+    plan, view = _plan_and_view(workspace, options)
+    try:
+        routing = build_routing(plan, view)
+    except LabPlanError as error:
+        raise UserError(str(error)) from None
+    if routing is None:
+        plan_notes = [*plan.notes, "the inventory has no address plan: the lab routes nothing of it"]
+    else:
+        plan_notes = [*plan.notes, *routing.notes]
+    for note in plan_notes:
         out(f"note: {note}")
     wanted = {c.name: c for c in plan.containers}
     running = podman.lab_containers(plan.province)
@@ -168,6 +182,9 @@ def up(workspace: Path, options: UpOptions, out: Printer = print) -> LabPlan:
             "systemd did not finish booting in: "
             + ", ".join(f"{name} ({state})" for name, state in sorted(not_booted.items()))
         )
+    if routing is not None:
+        out(f"wrote {plumbing.write_routing(workspace, routing)}")
+        plumbing.apply_routing(routing, out)
     out(
         f"lab {plan.province}: {len(plan.containers)} containers ({len(created)} started now), "
         f"{len(plan.networks)} networks, up in {time.monotonic() - started:.1f} s"

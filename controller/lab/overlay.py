@@ -106,6 +106,7 @@ def remove_overlay(workspace: Path) -> bool:
     for written in vars_dir.glob("*.yml"):
         written.unlink()
     (path.parent / "seeded.json").unlink(missing_ok=True)  # the seeding marker of 'lab up'
+    (path.parent / "routing.yml").unlink(missing_ok=True)  # the routing 'lab up' put in place
     path.unlink()
     for folder in (vars_dir, path.parent):
         with suppress(OSError):

@@ -182,3 +182,17 @@ def remove_containers(names: Sequence[str]) -> None:
 
 def remove_network(name: str) -> None:
     _podman(["network", "rm", name])
+
+
+def exec_script(name: str, script: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Runs a shell script inside a container, fed on stdin (no quoting through podman)."""
+    if shutil.which("podman") is None:
+        raise PodmanError("podman is not installed; run scripts/setup.sh (apt-get install podman runc)")
+    return subprocess.run(
+        ["podman", "exec", "-i", name, "sh", "-s"],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -1,0 +1,132 @@
+"""Pure parts of `mergectl lab check`: what to probe, how to read the answers, the table.
+
+Nothing here runs a command; controller/lab/check.py runs the probes in the containers
+and hands their output to these functions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from netaddr import AddrFormatError, IPAddress, IPNetwork
+
+# Documentation address (RFC 5737): nothing real ever answers it, and the probe toward
+# it must die at the gateway.
+OUTSIDE_THE_PLAN = "198.51.100.7"
+# A port no province service opens: the gateway's policy must drop it.
+UNOPENED_PORT = 22
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    commune: str
+    check: str
+    expected: str
+    observed: str
+    passed: bool
+
+
+@dataclass(frozen=True)
+class TcpProbe:
+    """A TCP connection attempt from the client: `reach` when the policy lets it through
+    (connected, or refused by the server: either way it crossed the gateway and the core),
+    `dropped` when it must time out."""
+
+    label: str
+    address: str
+    port: int
+    expect_reach: bool
+
+
+def parse_lease(text: str) -> dict[str, str]:
+    """systemd-networkd's lease file (/run/systemd/netif/leases/<ifindex>): KEY=VALUE lines."""
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip() and not key.startswith("#"):
+            found[key.strip()] = value.strip()
+    return found
+
+
+def parse_dig_answers(text: str) -> dict[str, list[str]]:
+    """`dig +noall +answer` output -> owner name (lower case, no final dot) -> A addresses."""
+    answers: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) >= 5 and fields[2].upper() == "IN" and fields[3].upper() == "A":
+            answers.setdefault(fields[0].rstrip(".").lower(), []).append(fields[4])
+    return answers
+
+
+def parse_counter(text: str) -> int | None:
+    """Packets of the last `counter packets N` in `nft list ...` output (a named counter
+    or the last counter of a chain: the policy's "denied" rule)."""
+    found = re.findall(r"packets (\d+)", text)
+    return int(found[-1]) if found else None
+
+
+def commune_names(hostvars: Mapping[str, Mapping[str, Any]], gateways: Sequence[str]) -> list[str]:
+    """Every new commune's name in the province zone, in inventory order."""
+    names = []
+    for gateway in gateways:
+        domain = hostvars.get(gateway, {}).get("commune_domain")
+        if domain:
+            names.append(str(domain).rstrip(".").lower())
+    return list(dict.fromkeys(names))
+
+
+def lan_vlan(variables: Mapping[str, Any], name: str = "gov") -> Mapping[str, Any] | None:
+    for vlan in variables.get("commune_vlans") or []:
+        if isinstance(vlan, Mapping) and vlan.get("name") == name:
+            return vlan
+    return None
+
+
+def in_prefix(address: str, prefix: str) -> bool:
+    try:
+        return IPAddress(address.split("/")[0]) in IPNetwork(prefix)
+    except (AddrFormatError, ValueError):
+        return False
+
+
+def service_probes(services: Iterable[Mapping[str, Any]], vm_prefix: str | None) -> list[TcpProbe]:
+    """One probe per TCP service at an address (the policy opens it: expect reach), one
+    toward the VM prefix (opened too, but no VM lives in the lab: the core's guard must
+    drop it) and one toward a port nothing opens on the first service's address."""
+    probes: list[TcpProbe] = []
+    seen: set[tuple[str, int]] = set()
+    for service in services:
+        if str(service.get("proto", "")).lower() != "tcp" or not service.get("address"):
+            continue
+        key = (str(service["address"]), int(service["port"]))
+        if key in seen:
+            continue
+        seen.add(key)
+        probes.append(TcpProbe(f"{service.get('name', 'service')} tcp/{key[1]}", key[0], key[1], True))
+    if probes:
+        first = probes[0].address
+        if (first, UNOPENED_PORT) not in seen:
+            probes.append(TcpProbe(f"unopened tcp/{UNOPENED_PORT}", first, UNOPENED_PORT, False))
+    return probes
+
+
+def vm_probe_address(vm_prefix: str | None) -> str | None:
+    if not vm_prefix:
+        return None
+    network = IPNetwork(vm_prefix)
+    return str(IPAddress(network.last - 1)) if network.size > 2 else None
+
+
+def render_table(rows: Sequence[CheckRow]) -> str:
+    headers = ("commune", "check", "expected", "observed", "result")
+    cells = [(r.commune, r.check, r.expected, r.observed, "PASS" if r.passed else "FAIL") for r in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines.extend("  ".join(c.ljust(w) for c, w in zip(cell, widths, strict=True)).rstrip() for cell in cells)
+    failed = sum(1 for r in rows if not r.passed)
+    lines.append(f"{len(rows) - failed} passed, {failed} failed")
+    return "\n".join(lines)
