@@ -143,6 +143,36 @@ class QuarantinePolicy:
         return self.until is None or today > self.until
 
 
+# RFC 6996: the 4-byte private AS range; 4294967295 is reserved (RFC 7300).
+PRIVATE_ASN_FIRST = 4_200_000_000
+PRIVATE_ASN_LAST = 4_294_967_294
+
+
+@dataclass(frozen=True)
+class AsnRange:
+    """Where the communes' AS numbers come from: first + the commune code (allocate/asn.py)."""
+
+    first: int = PRIVATE_ASN_FIRST
+    last: int = PRIVATE_ASN_FIRST + 99_999  # official commune codes have five digits
+
+    def __contains__(self, asn: object) -> bool:
+        return isinstance(asn, int) and self.first <= asn <= self.last
+
+    def __str__(self) -> str:
+        return f"{self.first}-{self.last}"
+
+
+def reserved_asn_problem(asn: int) -> str | None:
+    """Why `asn` may not be used on a BGP session (None when it may)."""
+    if asn in (0, 23456, 65535, 4_294_967_295):
+        return f"AS {asn} is reserved (0, 23456 AS_TRANS, 65535, 4294967295)"
+    if 64496 <= asn <= 64511 or 65536 <= asn <= 65551:
+        return f"AS {asn} is reserved for documentation (RFC 5398)"
+    if 65552 <= asn <= 131071:
+        return f"AS {asn} is reserved (RFC 6793)"
+    return None
+
+
 @dataclass
 class ProvinceConfig:
     name: str
@@ -167,6 +197,7 @@ class ProvinceConfig:
     sites: dict[str, list[SiteSpec]] = field(default_factory=dict)
     vc_macs: dict[str, dict[str, str]] = field(default_factory=dict)
     legacy_endpoints: dict[str, LegacyEndpoint] = field(default_factory=dict)
+    commune_asns: AsnRange = field(default_factory=AsnRange)
     raw: dict[str, Any] = field(default_factory=dict)
     lines: LineIndex = field(default_factory=LineIndex)
     path: Path = Path("province.yml")
@@ -284,6 +315,9 @@ vc_vlan: {{name: vc, id: 40, prefixlen: 28}}   # from pools.video_conference
 data_network:
   core_loopback: 10.251.15.255
   core_asn: 64512
+  # Sites with `routing: bgp` peer with the core; their commune's AS is first + its code
+  # (22918 -> 4200022918): stable, never reused. Private 4-byte range (RFC 6996).
+  commune_asns: {{first: 4200000000, last: 4200099999}}
 
 # Integration Centre (Trung tâm tích hợp dữ liệu): servers and hypervisors.
 integration_centre:
@@ -538,6 +572,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
 
     core_loopback = reader.address(("data_network", "core_loopback"))
     core_asn = reader.integer(("data_network", "core_asn"), 1, 4294967295, default=64512)
+    commune_asns = _read_commune_asns(reader, core_asn, mapping)
 
     deadlines = dict(DEFAULT_DEADLINES)
     for key in reader.mapping(("deadlines",)):
@@ -594,6 +629,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
         sites=sites,
         vc_macs=vc_macs,
         legacy_endpoints=legacy,
+        commune_asns=commune_asns,
         raw=data,
         lines=lines,
         path=path,
@@ -603,6 +639,43 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
     if diagnostics:
         return None, diagnostics
     return config, diagnostics
+
+
+def _read_commune_asns(reader: _Reader, core_asn: int | None, mapping: Mapping) -> AsnRange:
+    """The communes' AS range; every commune's derived AS must fit and differ from the core's."""
+    keypath: KeyPath = ("data_network", "commune_asns")
+    if core_asn is not None and (problem := reserved_asn_problem(core_asn)):
+        reader.error(("data_network", "core_asn"), problem, hint="use a private AS, e.g. 64512")
+    if reader.get(keypath) is None:
+        asns = AsnRange()
+    else:
+        reader.mapping(keypath)
+        first = reader.integer((*keypath, "first"), PRIVATE_ASN_FIRST, PRIVATE_ASN_LAST)
+        last = reader.integer((*keypath, "last"), PRIVATE_ASN_FIRST, PRIVATE_ASN_LAST)
+        if first is None or last is None:  # reported by reader.integer, with the private range
+            return AsnRange()
+        if first > last:
+            reader.error((*keypath, "last"), f"last {last} is below first {first}")
+            return AsnRange()
+        asns = AsnRange(first, last)
+    if core_asn is not None and core_asn in asns:
+        reader.error(
+            ("data_network", "core_asn"),
+            f"the core's AS {core_asn} lies inside data_network.commune_asns {asns}",
+            hint="the core needs an AS no commune can get, e.g. 64512",
+        )
+    numeric = [code for code in mapping.new_units if code.isdigit()]
+    if numeric:
+        highest = max(numeric, key=int)
+        if asns.first + int(highest) > asns.last:
+            beyond = sum(1 for code in numeric if asns.first + int(code) > asns.last)
+            reader.error(
+                keypath,
+                f"{beyond} commune(s) get an AS beyond {asns.last}: commune {highest} would be "
+                f"AS {asns.first + int(highest)} (AS = first + commune code)",
+                hint=f"raise last to at least {asns.first + int(highest)}",
+            )
+    return asns
 
 
 def _read_vlans(reader: _Reader) -> list[Vlan]:

@@ -21,6 +21,7 @@ from typing import TypeVar
 
 from netaddr import IPAddress, IPNetwork
 
+from controller.allocate.asn import commune_asn
 from controller.allocate.labels import choose_label
 from controller.allocate.pools import Pool, PoolExhausted
 from controller.allocate.result import (
@@ -647,6 +648,7 @@ def _build_allocations(
                 district_groups=groups,
                 portal_inherits_from=primary_old.code if primary_old else None,
                 label_note=entry.label_note,
+                asn=commune_asn(code, province.commune_asns),
             )
         )
         if entry.label_note:

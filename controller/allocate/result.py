@@ -88,6 +88,7 @@ class CommuneAllocation:
     district_groups: list[str]  # from_<oldprov>_<olddistrict>
     portal_inherits_from: str | None
     label_note: str | None = None
+    asn: int | None = None  # for its bgp sites: derived from the code (allocate/asn.py)
 
     @property
     def host(self) -> str:

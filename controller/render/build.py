@@ -220,6 +220,8 @@ def commune_vars(commune: CommuneAllocation) -> dict[str, Any]:
         "commune_sites": sites,
         "commune_vc_rooms": rooms,
         "commune_edoc_code": commune.edoc_code,
+        # the AS its bgp sites speak with (derived from the code, so every site of it agrees)
+        "commune_asn": commune.asn,
         "commune_portal": {"fqdn": commune.fqdn, "inherits_from": commune.portal_inherits_from},
         "commune_formed_from": [
             {
