@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # THE main job on the embedded default (README, first command): set the machine up, import
 # the real Bình Thuận -> Lâm Đồng mapping, validate it, render the inventory, plan, bring up
-# a lab slice of 2 communes, run the site playbook against it and say where everything is.
+# a lab slice of 2 communes, run the site playbook against it, check from each commune's LAN
+# client what a PC there can reach and resolve, and say where everything is.
 # Steps whose verb or playbook has not landed yet are skipped, and said so.
 #
 #   scripts/demo.sh [DIR]        DIR defaults to work/lamdong (git-ignored)
@@ -78,6 +79,13 @@ elif [ "$lab_ok" = 1 ]; then
   skip "apply site (lab)" "playbooks/site.yml has not landed"
 else
   skip "apply site (lab)" "the lab did not come up"
+fi
+# From each lab client: its lease, every new commune name through its gateway's resolver,
+# the core's loopback and the gateway's policy (README, "The lab"); exit 1 on any failure.
+if [ "$lab_ok" = 1 ]; then
+  run "lab check" mergectl lab check "$workspace"
+else
+  skip "lab check" "the lab did not come up"
 fi
 if has_verb report; then run report mergectl report "$workspace"; else skip report "the 'report' verb has not landed"; fi
 

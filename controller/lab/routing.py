@@ -313,7 +313,9 @@ def build_routing(plan: LabPlan, view: InventoryView) -> LabRouting | None:
 def guard_ruleset(entry: HostRouting, space: Sequence[str]) -> str:
     """The nftables file of a forwarder. Loaded as one transaction that replaces only this
     table (the commune gateway's own `inet commune_lan` is left alone). A drop in any base
-    chain is final, so the accept here never opens what another table denies."""
+    chain is final, so the accept here never opens what another table denies; its chains
+    come after the gateway's policy (priority filter + 10), so the policy's own counters
+    see what it denies and the guard catches only what the policy let through."""
     destinations = ", ".join(entry.lab_destinations) or "127.0.0.0/8"
     return f"""table inet {GUARD_TABLE}
 delete table inet {GUARD_TABLE}
@@ -331,12 +333,12 @@ table inet {GUARD_TABLE} {{
 		elements = {{ {", ".join(space)} }}
 	}}
 	chain forward {{
-		type filter hook forward priority filter - 10; policy accept;
+		type filter hook forward priority filter + 10; policy accept;
 		ip daddr @lab_destinations accept
 		counter name {GUARD_FORWARD_COUNTER} drop comment "would leave the lab"
 	}}
 	chain output {{
-		type filter hook output priority filter - 10; policy accept;
+		type filter hook output priority filter + 10; policy accept;
 		ip daddr @plan_space ip daddr != @lab_destinations \\
 			counter name {GUARD_OUTPUT_COUNTER} drop comment "plan address outside the lab"
 	}}
