@@ -155,14 +155,14 @@ def up(workspace: Path, options: UpOptions, out: Printer = print) -> LabPlan:
 
     created: list[str] = []
     for container in plan.containers:
-        current = running.get(container.name)
-        if current is None:
+        found = running.get(container.name)
+        if found is None:
             wiring = ", ".join(f"{a.interface}={a.role}" for a in container.attachments)
             out(f"starting {container.name} ({container.kind}: {wiring})")
             podman.start_container(container, options.image, plan.province)
             created.append(container.name)
-        elif current.state != "running":
-            out(f"restarting {container.name} (was {current.state})")
+        elif found.state != "running":
+            out(f"restarting {container.name} (was {found.state})")
             podman._podman(["start", container.name])
             created.append(container.name)
 

@@ -8,6 +8,7 @@ import subprocess
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from controller.errors import UserError
 from controller.lab.plan import LAB_LABEL, LAB_SPEC_LABEL, LabContainer, LabNetwork
@@ -50,7 +51,7 @@ def network_subnets() -> dict[str, list[str]]:
     return {net["name"]: [s["subnet"] for s in net.get("subnets") or []] for net in data}
 
 
-def lab_networks(province: str) -> dict[str, dict[str, object]]:
+def lab_networks(province: str) -> dict[str, dict[str, Any]]:
     data = json.loads(
         _podman(["network", "ls", "--format", "json", "--filter", f"label={LAB_LABEL}={province}"]).stdout
         or "[]"
