@@ -196,6 +196,27 @@ def render_text(rows: list[HostStatus]) -> str:
             seal = f" sha256 {entry.get('sha256')}" if entry.get("sha256") else ""
             archive = f" archive {entry.get('archive')}" if entry.get("archive") else ""
             lines.append(f"  {step:<10} {entry.get('status', '?'):<8} {entry.get('at', '')}{archive}{seal}")
-            for skipped in (entry.get("details") or {}).get("skipped", []) or []:
-                lines.append(f"  {'':<10} skipped: {skipped}")
+            lines.extend(f"  {'':<10} {note}" for note in _detail_notes(entry.get("details") or {}))
     return "\n".join(lines) + "\n"
+
+
+_SHOWN_DIFFERENCES = 5
+
+
+def _detail_notes(details: dict[str, Any]) -> list[str]:
+    """The details an engineer acts on: what was skipped, why verification failed, what the
+    directory part did. The rest stays in --json."""
+    notes = [f"skipped: {skipped}" for skipped in details.get("skipped") or []]
+    differences = details.get("differences") or []
+    notes += [f"difference: {difference}" for difference in differences[:_SHOWN_DIFFERENCES]]
+    if len(differences) > _SHOWN_DIFFERENCES:
+        notes.append(f"... and {len(differences) - _SHOWN_DIFFERENCES} more difference(s) (--json)")
+    directory = details.get("directory")
+    if isinstance(directory, dict) and directory.get("branch"):
+        if str(directory.get("branch_exists")).lower() == "true":
+            now, before = directory.get("disabled_now"), directory.get("disabled_before")
+            notes.append(f"directory: {directory.get('accounts')} account(s) under {directory['branch']} "
+                         f"disabled ({now} by this step, {before} before)")
+        else:
+            notes.append(f"directory: no branch {directory['branch']}, no account to disable")
+    return notes

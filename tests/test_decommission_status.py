@@ -51,6 +51,27 @@ def test_record_then_status_shows_archive_and_seal(workspace: Path, capsys) -> N
     assert "lockdown   pending" in out
 
 
+def test_status_says_why_verification_failed_and_what_the_directory_did(workspace: Path, capsys) -> None:
+    host = "old-binhthuan-hamthuanbac"
+    differences = [f"sha256 differs: /srv/district/documents/{n}.txt" for n in range(7)]
+    assert record(workspace, "--host", host, "--step", "verify", "--status", "failed",
+                  "--archive", "20250625", "--sha256", SEAL, "--at", "2025-06-25T08:00:00Z",
+                  "--details", json.dumps({"differences": differences})) == 0
+    directory = {"branch": "ou=bacbinh-binhthuan,ou=retired,dc=lamdong,dc=gov,dc=vn", "branch_exists": True,
+                 "accounts": 3, "disabled_now": 1, "disabled_before": 2}
+    assert record(workspace, "--host", "old-binhthuan-bacbinh", "--step", "revoke",
+                  "--at", "2025-06-25T09:00:00Z",
+                  "--details", json.dumps({"skipped": [], "directory": directory})) == 0
+    capsys.readouterr()
+    assert main(["decommission", "status", str(workspace)]) == 0
+    out = capsys.readouterr().out
+    assert "verify     failed" in out
+    assert "difference: sha256 differs: /srv/district/documents/4.txt" in out
+    assert "documents/5.txt" not in out and "... and 2 more difference(s) (--json)" in out
+    assert ("directory: 3 account(s) under ou=bacbinh-binhthuan,ou=retired,dc=lamdong,dc=gov,dc=vn disabled "
+            "(1 by this step, 2 before)") in out
+
+
 def test_recording_the_same_outcome_changes_nothing(workspace: Path, capsys) -> None:
     args = ["--host", "old-a", "--step", "backup", "--archive", "x", "--sha256", SEAL]
     assert record(workspace, *args, "--at", "2025-06-25T08:00:00Z") == 0
