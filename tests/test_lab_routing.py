@@ -348,3 +348,22 @@ def test_no_probe_leaves_for_outside_the_lab_when_a_guard_is_missing(monkeypatch
     assert vm_address is not None
     assert not any(OUTSIDE_THE_PLAN in script or vm_address in script for _, script in sent)
     assert any("NOT sent" in line for line in lines)
+
+
+prefixes = st.builds(
+    lambda value, length: IPNetwork(f"{IPAddress(value)}/{length}").cidr,
+    st.integers(min_value=0, max_value=2**32 - 1),
+    st.integers(min_value=8, max_value=32),
+)
+
+
+@given(st.lists(prefixes, max_size=8))
+def test_plan_space_covers_every_plan_prefix_and_never_the_lab_pool(plan: list[IPNetwork]) -> None:
+    clash = [p for p in plan if p.first <= LAB_POOL.last and LAB_POOL.first <= p.last]
+    if clash:
+        with pytest.raises(LabPlanError):
+            plan_space(plan)
+        return
+    space = IPSet(plan_space(plan))
+    assert all(prefix in space for prefix in plan)
+    assert not space & IPSet([LAB_POOL])

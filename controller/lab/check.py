@@ -153,7 +153,7 @@ def _wait_for_lease(commune: Commune) -> tuple[dict[str, str], str]:
 
 def _dig(container: str, server: str, names: list[str]) -> tuple[dict[str, list[str]], str]:
     queries = " ".join(f"{name} A" for name in names)
-    code, output = _sh(container, f"dig +time=3 +tries=2 +noall +answer @{server} {queries}", 300)
+    code, output = _sh(container, f"dig +time=2 +tries=2 +noall +answer @{server} {queries}", 300)
     return parse_dig_answers(output), ("" if code == 0 else output[-200:])
 
 
