@@ -19,6 +19,7 @@ host_packages=(
   netavark aardvark-dns # podman's network backend + name resolution between containers
   iptables              # netavark sets up NAT with it ("netavark: No such file" without it)
   debootstrap           # builds the test bed's Debian image (testbed/image/build-image.sh)
+  grub-pc-bin qemu-utils fdisk # the VMs' base image: GRUB boot/core images, qcow2, partition table (images/base/build.sh)
   python3-venv git      # the controller's virtualenv; pip installs from requirements.txt
   bind9-dnsutils        # dig, for checks from the host against lab containers
   bind9-utils           # named-checkzone for the DNS zone tests and bench/bench_dns.py
