@@ -4,7 +4,7 @@
 # scripts/test.sh and scripts/demo.sh call it on every run (a no-op run takes ~2 s).
 #
 #   scripts/setup.sh             everything below
-#   MERGECTL_SKIP_IMAGE=1 ...    skip the container image (controller-only machines)
+#   MERGECTL_SKIP_IMAGE=1 ...    skip the container image and the VM base image (controller-only machines)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -157,6 +157,17 @@ if [ "${MERGECTL_SKIP_IMAGE:-}" = 1 ]; then
   step_done "skipped (MERGECTL_SKIP_IMAGE=1)"
 else
   testbed/image/build-image.sh | sed 's/^/    /'
+  step_done
+fi
+
+# --- VM base image ------------------------------------------------------------------------
+# Built here, not only by the VM scenario, so the image layout tests in pytest run against
+# a real image instead of skipping; cached by recipe hash, so a second setup only prints it.
+step "VM base image"
+if [ "${MERGECTL_SKIP_IMAGE:-}" = 1 ]; then
+  step_done "skipped (MERGECTL_SKIP_IMAGE=1)"
+else
+  images/base/build.sh | sed 's/^/    /'
   step_done
 fi
 echo "setup: done. Use: export PATH=$repo/.venv/bin:\$PATH"
