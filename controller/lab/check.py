@@ -320,6 +320,8 @@ def run_check(workspace: Path, limit: str | None = None, out: Printer = print) -
     routing = read_routing(workspace)
     view = load_inventory(workspace)
     communes = _communes(view, routing, limit)
+    # every lab commune, limited or not, is "another commune" the checked one must not reach
+    every_commune = _communes(view, routing, None)
     rows, guard_everywhere = _plumbing_rows(routing)
     if not communes:
         rows.append(
@@ -329,7 +331,7 @@ def run_check(workspace: Path, limit: str | None = None, out: Printer = print) -
     for commune in communes:
         out(f"checking {commune.label} from {commune.client_container} ...")
         rows.extend(
-            _check_commune(commune, communes, view, routing, guard_everywhere, cores[0] if cores else "")
+            _check_commune(commune, every_commune, view, routing, guard_everywhere, cores[0] if cores else "")
         )
     out(render_table(rows))
     for note in LAB_LIMITS:
