@@ -104,6 +104,13 @@ def write_workspace(root: Path, province: str = PROVINCE) -> Path:
         (root / "host_vars" / f"{label}-gw.yml").write_text(
             f'commune_label: {label}\ncommune_code: "{code}"\nansible_host: 10.64.3.1\n', encoding="utf-8"
         )
+    # Mũi Né's plan has a Party VLAN: the lab gives it a second LAN port and client
+    with (root / "host_vars" / "muine-gw.yml").open("a", encoding="utf-8") as muine:
+        muine.write(
+            "commune_vlans:\n"
+            "  - {name: gov, id: 10, prefix: 10.64.2.0/25, gateway: 10.64.2.1, dhcp: true}\n"
+            "  - {name: party, id: 20, prefix: 10.64.2.128/26, gateway: 10.64.2.129, dhcp: true}\n"
+        )
     (root / "host_vars" / "old-binhthuan-phanthiet.yml").write_text(
         "old_district_label: phanthiet\nold_district_successors: [muine, hamtien]\n", encoding="utf-8"
     )
@@ -364,7 +371,13 @@ def test_lab_up_status_apply_down_on_podman(tmp_path: Path, capsys: pytest.Captu
     options = lifecycle.UpOptions(communes=1, limit="muine-gw", seed=False)
     try:
         plan = lifecycle.up(workspace, options)
-        assert sorted(plan.hosts()) == ["core1", "muine-client", "muine-gw", "old-binhthuan-phanthiet"]
+        assert sorted(plan.hosts()) == [
+            "core1",
+            "muine-client",
+            "muine-gw",
+            "muine-party-client",
+            "old-binhthuan-phanthiet",
+        ]
         containers, networks = _lab_objects()
         assert sorted(containers) == sorted(c.name for c in plan.containers)
         assert sorted(networks) == sorted(n.name for n in plan.networks)
@@ -373,7 +386,15 @@ def test_lab_up_status_apply_down_on_podman(tmp_path: Path, capsys: pytest.Captu
         links = subprocess.run(
             ["podman", "exec", gateway, "ip", "-o", "link"], capture_output=True, text=True, check=True
         ).stdout
-        assert " eth0@" in links and " eth1@" in links
+        assert " eth0@" in links and " eth1@" in links and " eth2@" in links  # transport, gov, party
+        party_client = plan.container("muine-party-client").name
+        on_party = subprocess.run(
+            ["podman", "inspect", "--format", "{{json .NetworkSettings.Networks}}", party_client],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert list(json.loads(on_party)) == [f"mergectl-lab-{LIVE_PROVINCE}-party-muine"]
         # eth0 is on the transport network: it has the transport subnet's address
         transport = next(n for n in plan.networks if n.role == "transport")
         eth0 = subprocess.run(

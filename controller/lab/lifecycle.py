@@ -172,8 +172,9 @@ def up(workspace: Path, options: UpOptions, out: Printer = print) -> LabPlan:
         booted = states.get(container.name) in {"running", "degraded"}
         if container.kind in {CORE, GATEWAY, CLIENT} and booted:
             podman.make_sys_read_only(container.name)
-        if container.kind == CLIENT and booted and "lan" in container.interfaces:
-            podman.configure_dhcp_client(container.name, container.interfaces["lan"])
+        lan = container.lan_attachment
+        if container.kind == CLIENT and booted and lan is not None:
+            podman.configure_dhcp_client(container.name, lan.interface)
     not_booted = {name: state for name, state in states.items() if state not in {"running", "degraded"}}
     path = overlay_io.write_overlay(workspace, plan, podman.addresses([c.name for c in plan.containers]))
     out(f"wrote {path}")

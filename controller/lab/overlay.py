@@ -14,7 +14,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from controller.lab.plan import CLIENT, GATEWAY, LabPlan
+from controller.lab.plan import CLIENT, GATEWAY, LAN, LabPlan
 from controller.yamlio import atomic_write, dump_yaml
 
 OVERLAY_HEADER = (
@@ -54,14 +54,15 @@ def build_overlay(
             "lab_networks": {a.role: a.network for a in container.attachments},
             "lab_interfaces": container.interfaces,
         }
-        if container.kind == GATEWAY and "lan" in container.interfaces:
-            # Container kernels here cannot tag 802.1Q frames, so the lab's single LAN
-            # carries the government VLAN untagged: the commune client behind it then gets
-            # its lease, resolver and policy exactly as a government-block PC would.
-            lan_port = container.interfaces["lan"]
+        if container.kind == GATEWAY and container.vlan_ports:
+            # Container kernels here cannot tag 802.1Q frames, so each VLAN the lab shows
+            # (government, and Party where the plan has it) gets its own untagged port, as
+            # a switch's access ports would: the client behind each then gets its lease,
+            # resolver and policy exactly as a PC of that block would. The other VLANs are
+            # not configured on the lab gateway at all (tag_vlans: false).
             facts["lab_interfaces"] = {
                 **container.interfaces,
-                "vlan_ports": {"gov": lan_port},
+                "vlan_ports": container.vlan_ports,
                 "tag_vlans": False,
             }
         lab_addresses = {
@@ -71,7 +72,11 @@ def build_overlay(
             facts["lab_addresses"] = lab_addresses
         lab_hosts[container.host] = None
         host_vars[container.host] = facts
-        if container.kind == CLIENT and not container.in_inventory:
+        lan = container.lan_attachment
+        if container.kind == CLIENT and not container.in_inventory and lan is not None and lan.role == LAN:
+            # only government-VLAN clients: commune_clients is the contract's group of the
+            # `<label>-client` hosts (client_vlan, client_address...); a Party client is
+            # reached through the group `lab` alone
             extra_clients[container.host] = None
     children: dict[str, Any] = {
         LAB_GROUP: {"hosts": lab_hosts, "vars": {"lab_province": plan.province}},

@@ -11,7 +11,11 @@ else on the machine; subnets come from 172.30.0.0/16, never the real address pla
 - `transport`: the data line between the core and the gateways (the /31 link
   addresses are added by the network roles on the same interface); NAT'd too;
 - `lan-<label>`: one per commune, gateway + client, no IPAM and internal, so the
-  gateway's own DHCP server is the only one the client hears.
+  gateway's own DHCP server is the only one the client hears. It carries the
+  government VLAN;
+- `party-<label>`: the same for the Party VLAN (gateway + `<label>-party-client`), when
+  the commune's VLAN plan has one. Container kernels here cannot tag 802.1Q, so each
+  VLAN the lab shows gets its own untagged network, as a switch's access ports would.
 
 Interfaces are named by the lab, not by podman's order: a container's attachments
 are listed in the order below and get eth0, eth1, ... accordingly.
@@ -41,6 +45,11 @@ CLIENT = "client"
 OLD_DISTRICT = "old_district"
 
 IC, TRANSPORT, LAN = "ic", "transport", "lan"
+# The Party block's LAN: a network role, and the name the VLAN plan gives the Party VLAN.
+PARTY = "party"
+PARTY_VLAN = "party"
+# Which VLAN of the commune each LAN-side network role carries untagged.
+LAN_VLAN_OF_ROLE = {LAN: "gov", PARTY: PARTY_VLAN}
 
 # Groups whose hosts are Integration Centre servers when `integration_centre` is absent.
 _IC_SERVER_GROUPS = ("dns_servers", "mail_servers", "directory_servers", "portals", "archive_servers")
@@ -133,6 +142,16 @@ class LabContainer:
     def interfaces(self) -> dict[str, str]:
         return {attachment.role: attachment.interface for attachment in self.attachments}
 
+    @property
+    def lan_attachment(self) -> Attachment | None:
+        """A client's port on a commune LAN (government or Party VLAN); None elsewhere."""
+        return next((a for a in self.attachments if a.role in LAN_VLAN_OF_ROLE), None)
+
+    @property
+    def vlan_ports(self) -> dict[str, str]:
+        """VLAN name -> the untagged port carrying it (a gateway's LAN side)."""
+        return {LAN_VLAN_OF_ROLE[a.role]: a.interface for a in self.attachments if a.role in LAN_VLAN_OF_ROLE}
+
 
 @dataclass(frozen=True)
 class LabPlan:
@@ -193,6 +212,18 @@ def free_subnets(count: int, used: Iterable[str]) -> list[str]:
 def _commune_label(view: InventoryView, gateway: str) -> str:
     label = view.hostvars.get(gateway, {}).get("commune_label")
     return str(label) if label else gateway.removesuffix("-gw")
+
+
+def has_party_vlan(variables: Mapping[str, object]) -> bool:
+    """The commune's rendered VLAN plan has a Party VLAN with a prefix (the lab shows it)."""
+    vlans = variables.get("commune_vlans")
+    return isinstance(vlans, list) and any(
+        isinstance(vlan, Mapping) and vlan.get("name") == PARTY_VLAN and vlan.get("prefix") for vlan in vlans
+    )
+
+
+def party_client_of(label: str) -> str:
+    return f"{label}-party-client"
 
 
 def _old_districts_of(view: InventoryView, gateway: str, label: str) -> list[str]:
@@ -301,17 +332,30 @@ def build_plan(
         label = _commune_label(view, gateway)
         lan_net = f"{prefix}lan-{label}"
         networks.append(LabNetwork(lan_net, LAN, None, internal=True, commune=label))
-        containers.append(
-            LabContainer(
-                gateway, prefix + gateway, GATEWAY, attach((TRANSPORT, transport_net), (LAN, lan_net))
-            )
-        )
+        gateway_ports = [(TRANSPORT, transport_net), (LAN, lan_net)]
+        party_net = f"{prefix}party-{label}"
+        with_party = has_party_vlan(view.hostvars.get(gateway, {}))
+        if with_party:
+            networks.append(LabNetwork(party_net, PARTY, None, internal=True, commune=label))
+            gateway_ports.append((PARTY, party_net))
+        containers.append(LabContainer(gateway, prefix + gateway, GATEWAY, attach(*gateway_ports)))
         client = f"{label}-client"
         containers.append(
             LabContainer(
                 client, prefix + client, CLIENT, attach((LAN, lan_net)), in_inventory=client in all_hosts
             )
         )
+        if with_party:
+            party_client = party_client_of(label)
+            containers.append(
+                LabContainer(
+                    party_client,
+                    prefix + party_client,
+                    CLIENT,
+                    attach((PARTY, party_net)),
+                    in_inventory=party_client in all_hosts,
+                )
+            )
         old_hosts.extend(_old_districts_of(view, gateway, label))
     containers.extend(
         LabContainer(host, prefix + host, OLD_DISTRICT, attach((IC, ic_net)))
