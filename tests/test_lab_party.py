@@ -54,7 +54,13 @@ PROVINCE_VARS: dict[str, Any] = {
 def commune_vars(label: str, index: int, *, party: bool = True) -> dict[str, Any]:
     third = index * 2
     vlans: list[dict[str, Any]] = [
-        {"name": "gov", "id": 10, "prefix": f"10.64.{third}.0/25", "gateway": f"10.64.{third}.1", "dhcp": True},
+        {
+            "name": "gov",
+            "id": 10,
+            "prefix": f"10.64.{third}.0/25",
+            "gateway": f"10.64.{third}.1",
+            "dhcp": True,
+        },
         {"name": "onestop", "id": 30, "prefix": f"10.64.{third}.192/26", "gateway": f"10.64.{third}.193"},
     ]
     if party:
