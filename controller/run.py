@@ -57,8 +57,14 @@ def resolve_playbook(name: str, root: Path | None = None) -> Path:
 
 
 def lab_limit(limit: str | None) -> str:
-    """A lab run never leaves the lab: any limit is intersected with the `lab` group."""
-    return f"{limit}:&{LAB_GROUP}" if limit else LAB_GROUP
+    """A lab run never leaves the lab: any limit is intersected with the `lab` group.
+    Ansible reads a pattern with a comma as a plain comma list and does not split its parts on
+    ':', so "a,b:&lab" would mean a OR the literal host "b:&lab" (no intersection at all):
+    the parts are joined with ':' instead, where "&lab" applies to the whole union."""
+    if not limit:
+        return LAB_GROUP
+    parts = [part.strip() for part in limit.split(",") if part.strip()]
+    return ":".join([*parts, f"&{LAB_GROUP}"])
 
 
 def ansible_env(root: Path) -> dict[str, str]:

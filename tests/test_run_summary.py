@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,6 +89,22 @@ def test_summary_of_a_run_that_never_started() -> None:
 def test_a_lab_run_never_leaves_the_lab() -> None:
     assert lab_limit(None) == "lab"
     assert lab_limit("communes") == "communes:&lab"
+    # A comma list must stay inside the lab too (Ansible does not split "b:&lab" after a comma).
+    assert lab_limit("old-binhthuan-phanthiet,archive1") == "old-binhthuan-phanthiet:archive1:&lab"
+    assert lab_limit("muine-gw, phuthuy-gw,") == "muine-gw:phuthuy-gw:&lab"
+
+
+def test_a_lab_limit_with_a_comma_list_reaches_only_lab_hosts(tmp_path: Path) -> None:
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text("all:\n  children:\n    lab: {hosts: {a: {}, archive1: {}}}\n"
+                         "    real: {hosts: {b: {}}}\n", encoding="utf-8")
+    playbook = tmp_path / "play.yml"
+    playbook.write_text("- hosts: all\n  gather_facts: false\n  tasks: []\n", encoding="utf-8")
+    done = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory),
+                           str(playbook), "--list-hosts", "--limit", lab_limit("a,b,archive1")],
+                          capture_output=True, text=True, check=True)
+    listed = done.stdout.split("hosts (", 1)[1].splitlines()[1:]
+    assert sorted(line.strip() for line in listed if line.strip()) == ["a", "archive1"]
 
 
 def test_run_writes_summary_and_passes_inventory_extravars_and_flags(tmp_path: Path) -> None:
