@@ -13,11 +13,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "lab",
         help="start, stop, show or check the containerised lab of a rendered workspace",
         description="Run one container per host of a slice of the province (core1, the Integration "
-        "Centre servers, the first N commune gateways with a LAN client each, and the old district "
-        "hosts they draw from) on podman networks of its own, and write DIR/lab/hosts.yml, the "
-        "connection overlay that 'mergectl apply --lab' adds to the inventory. 'check' tests, from "
-        "each commune's LAN client, its DHCP lease, every new commune name through its gateway's "
-        "resolver, the core's loopback and the gateway's policy, and exits 1 when a check fails.",
+        "Centre servers, the first N commune gateways with a LAN client each on the government VLAN "
+        "and one on the Party VLAN, and the old district hosts they draw from) on podman networks of "
+        "its own, and write DIR/lab/hosts.yml, the connection overlay that 'mergectl apply --lab' "
+        "adds to the inventory. 'check' tests, from each commune's LAN clients, the DHCP lease, every "
+        "new commune name through the gateway's resolver, the core's loopback and the gateway's "
+        "policy (the Party VLAN never reaches the government VLAN), and exits 1 when a check fails.",
         epilog="examples: mergectl lab up inventories/lamdong --communes 2; "
         "mergectl lab check inventories/lamdong --limit muine-gw",
     )
