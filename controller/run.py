@@ -20,7 +20,18 @@ from typing import Any
 from controller.errors import UserError
 from controller.yamlio import atomic_write
 
-NAMED_PLAYBOOKS = ("site", "commune", "dns", "mail", "integration_centre", "decommission")
+NAMED_PLAYBOOKS = (
+    "site",
+    "commune",
+    "dataline_core",
+    "dataline_terminate",
+    "dns",
+    "mail",
+    "portal",
+    "integration_centre",
+    "decommission",
+    "poweroff",
+)
 LAB_GROUP = "lab"
 VAULT_PASSWORD_FILE = ".vault-pass"
 

@@ -13,6 +13,7 @@ import pytest
 
 from controller.errors import UserError
 from controller.run import (
+    NAMED_PLAYBOOKS,
     ProgressPrinter,
     RunRequest,
     lab_limit,
@@ -96,13 +97,26 @@ def test_a_lab_run_never_leaves_the_lab() -> None:
 
 def test_a_lab_limit_with_a_comma_list_reaches_only_lab_hosts(tmp_path: Path) -> None:
     inventory = tmp_path / "hosts.yml"
-    inventory.write_text("all:\n  children:\n    lab: {hosts: {a: {}, archive1: {}}}\n"
-                         "    real: {hosts: {b: {}}}\n", encoding="utf-8")
+    inventory.write_text(
+        "all:\n  children:\n    lab: {hosts: {a: {}, archive1: {}}}\n    real: {hosts: {b: {}}}\n",
+        encoding="utf-8",
+    )
     playbook = tmp_path / "play.yml"
     playbook.write_text("- hosts: all\n  gather_facts: false\n  tasks: []\n", encoding="utf-8")
-    done = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory),
-                           str(playbook), "--list-hosts", "--limit", lab_limit("a,b,archive1")],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "ansible-playbook"),
+            "-i",
+            str(inventory),
+            str(playbook),
+            "--list-hosts",
+            "--limit",
+            lab_limit("a,b,archive1"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     listed = done.stdout.split("hosts (", 1)[1].splitlines()[1:]
     assert sorted(line.strip() for line in listed if line.strip()) == ["a", "archive1"]
 
@@ -189,3 +203,11 @@ def test_progress_is_short_and_shows_failures() -> None:
         "    FAILED   ns4: boom",
         "    UNREACHABLE ns5: gone",
     ]
+
+
+def test_every_named_playbook_is_a_playbook_and_every_playbook_is_named() -> None:
+    root = Path(__file__).resolve().parents[1]
+    on_disk = {path.stem for path in (root / "playbooks").glob("*.yml")}
+    assert set(NAMED_PLAYBOOKS) == on_disk
+    for name in NAMED_PLAYBOOKS:
+        assert resolve_playbook(name, root) == root / "playbooks" / f"{name}.yml"
