@@ -28,7 +28,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from controller.lab import podman
 from controller.lab.lifecycle import load_inventory
@@ -60,6 +62,7 @@ from controller.lab.verdict import (
 )
 
 Printer = Callable[[str], None]
+_Outcome = TypeVar("_Outcome")
 LEASE_WAIT_SECONDS = 45
 LAB_LIMITS = (
     "each lab gateway carries only the government and Party VLANs, each untagged on its own port "
@@ -206,6 +209,14 @@ def _policy_denied(gateway_container: str) -> int:
     return (parse_counter(output) or 0) if code == 0 else -1
 
 
+def _denied_during(gateway_container: str, probe: Callable[[], _Outcome]) -> tuple[_Outcome, int]:
+    """What `probe` returned, and how many packets the gateway's policy denied meanwhile:
+    "no reply" only counts as the policy's doing when its counter moved."""
+    before = _policy_denied(gateway_container)
+    outcome = probe()
+    return outcome, _policy_denied(gateway_container) - before
+
+
 def _guard_drops(container: str) -> int:
     code, output = _sh(container, f"nft list counter inet {GUARD_TABLE} {GUARD_FORWARD_COUNTER}", 30)
     return (parse_counter(output) or 0) if code == 0 else -1
@@ -337,14 +348,14 @@ def _check_commune(
     for other in others:
         if other.label == label or not other.gov_gateway:
             continue
-        before = _policy_denied(commune.gateway_container)
-        reached = _ping(commune.client_container, other.gov_gateway)
-        after = _policy_denied(commune.gateway_container)
+        reached, denied = _denied_during(
+            commune.gateway_container, partial(_ping, commune.client_container, other.gov_gateway)
+        )
         row(
             f"other commune {other.label}",
             f"{other.gov_gateway} not reached, denied at gateway",
-            f"{'answers' if reached else 'no reply'}, gateway denied +{after - before}",
-            not reached and after - before >= 1,
+            f"{'answers' if reached else 'no reply'}, gateway denied +{denied}",
+            not reached and denied >= 1,
         )
     before_gateway = _policy_denied(commune.gateway_container)
     before_core = _guard_drops(core_container)
@@ -428,43 +439,41 @@ def _check_party(
     # The government client must be alive for "no reply" to mean anything: the gateway
     # itself reaches it (its own traffic is not forwarded, so the policy does not apply).
     alive = _ping(commune.gateway_container, gov_address)
-    before = _policy_denied(commune.gateway_container)
-    reached = _ping(commune.party_client_container, gov_address)
-    after = _policy_denied(commune.gateway_container)
+    reached, denied = _denied_during(
+        commune.gateway_container, partial(_ping, commune.party_client_container, gov_address)
+    )
     rows.append(
         CheckRow(
             label,
             f"{vlan}ping government client",
             f"{gov_address} alive (gateway reaches it), not reached from Party, denied at gateway",
             f"gateway {'reaches it' if alive else 'gets no reply'}; from Party "
-            f"{'answers' if reached else 'no reply'}, gateway denied +{after - before}",
-            alive and not reached and after - before >= 1,
+            f"{'answers' if reached else 'no reply'}, gateway denied +{denied}",
+            alive and not reached and denied >= 1,
         )
     )
     port = CLIENT_SERVICE_PORT
     from_gateway = _tcp(commune.gateway_container, gov_address, port)
-    before = _policy_denied(commune.gateway_container)
-    from_party = _tcp(commune.party_client_container, gov_address, port)
-    after = _policy_denied(commune.gateway_container)
+    from_party, denied = _denied_during(
+        commune.gateway_container, partial(_tcp, commune.party_client_container, gov_address, port)
+    )
     rows.append(
         CheckRow(
             label,
             f"{vlan}tcp/{port} to government client",
             f"{gov_address}:{port} open to the gateway, dropped from Party",
-            f"from gateway {from_gateway}; from Party {from_party}, gateway denied +{after - before}",
-            from_gateway in {"connected", "refused"} and from_party == "timeout" and after - before >= 1,
+            f"from gateway {from_gateway}; from Party {from_party}, gateway denied +{denied}",
+            from_gateway in {"connected", "refused"} and from_party == "timeout" and denied >= 1,
         )
     )
-    before = _policy_denied(commune.gateway_container)
-    back = _ping(commune.client_container, leased)
-    after = _policy_denied(commune.gateway_container)
+    back, denied = _denied_during(commune.gateway_container, partial(_ping, commune.client_container, leased))
     rows.append(
         CheckRow(
             label,
             "government client -> Party client",
             f"{leased} not reached, denied at gateway",
-            f"{'answers' if back else 'no reply'}, gateway denied +{after - before}",
-            not back and after - before >= 1,
+            f"{'answers' if back else 'no reply'}, gateway denied +{denied}",
+            not back and denied >= 1,
         )
     )
     return rows
