@@ -260,7 +260,7 @@ def test_overlay_holds_connection_settings_and_lab_facts_only(tmp_path: Path) ->
     }
     assert set(host_vars) == set(plan.hosts())
     muine = host_vars["muine-gw"]
-    assert muine["ansible_connection"] == "containers.podman.podman"
+    assert muine["ansible_connection"] == "podman"
     assert muine["ansible_host"] == f"mergectl-lab-{PROVINCE}-muine-gw"
     assert muine["ansible_python_interpreter"] == "/usr/bin/python3"
     assert muine["lab_interfaces"] == {
@@ -302,7 +302,7 @@ def test_overlay_outranks_the_rendered_host_vars(tmp_path: Path) -> None:
     ).stdout
     facts = json.loads(shown)
     assert facts["ansible_host"] == f"mergectl-lab-{PROVINCE}-muine-gw"  # not the rendered 10.64.3.1
-    assert facts["ansible_connection"] == "containers.podman.podman"
+    assert facts["ansible_connection"] == "podman"
     assert facts["commune_label"] == "muine"  # the rendered variables are all still there
 
 

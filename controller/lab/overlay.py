@@ -46,7 +46,7 @@ def build_overlay(
     for container in plan.containers:
         by_network = addresses.get(container.name, {})
         facts: dict[str, Any] = {
-            "ansible_connection": "containers.podman.podman",
+            "ansible_connection": "podman",  # the short name: Mitogen takes it over
             "ansible_host": container.name,
             "ansible_python_interpreter": "/usr/bin/python3",
             "lab_container": container.name,
