@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Client-side mail checks for the mail scenario: send over SMTP, read back over IMAPS.
 
-Runs on the client container; talks only to the scenario's mail server.
+Runs on the client container; talks only to the scenario's mail and name servers.
 Exit 0 when the check holds, 1 otherwise (with the reason on stderr).
 """
 
@@ -51,11 +51,32 @@ def fetch(args: argparse.Namespace) -> int:
                     if needle not in value:
                         print(f"header {header} lacks {needle!r}: {value!r}", file=sys.stderr)
                         return 1
+                if args.verify_dkim_with:
+                    return verify_dkim(data[0][1], args.verify_dkim_with)
                 return 0
         if time.monotonic() > deadline:
             print(f"no message with subject {args.subject!r} for {args.user}", file=sys.stderr)
             return 1
         time.sleep(1)
+
+
+def verify_dkim(raw: bytes, name_server: str) -> int:
+    """The signature must verify against the key the province's name server publishes: the
+    record the zone carries and the key the mail host signs with are the same."""
+    import dkim
+    import dns.resolver
+
+    resolver = dns.resolver.Resolver(configure=False)
+    resolver.nameservers = [name_server]
+
+    def txt(name: bytes, timeout: int = 5) -> bytes:
+        answer = resolver.resolve(name.decode().rstrip("."), "TXT", lifetime=timeout)
+        return b"".join(b"".join(record.strings) for record in answer)
+
+    if dkim.verify(raw, dnsfunc=txt):
+        return 0
+    print(f"DKIM signature does not verify against the key published by {name_server}", file=sys.stderr)
+    return 1
 
 
 def login_refused(args: argparse.Namespace) -> int:
@@ -93,6 +114,7 @@ def main() -> int:
     p_fetch.add_argument("--password", required=True)
     p_fetch.add_argument("--subject", required=True)
     p_fetch.add_argument("--expect-header", action="append", default=[])
+    p_fetch.add_argument("--verify-dkim-with", metavar="NAME_SERVER")
     p_fetch.set_defaults(run=fetch)
     p_refused = sub.add_parser("login-refused")
     p_refused.add_argument("--user", required=True)
