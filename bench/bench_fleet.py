@@ -64,7 +64,10 @@ def mergectl(*args: str, env: dict[str, str] | None = None) -> float:
     started = time.perf_counter()
     done = subprocess.run([str(BIN / "mergectl"), *args], env=env, capture_output=True, text=True)
     if done.returncode != 0:
-        sys.exit(f"mergectl {' '.join(args)} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        sys.exit(
+            f"mergectl {' '.join(args)} failed ({done.returncode}):\n"
+            f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        )
     return time.perf_counter() - started
 
 
@@ -75,8 +78,15 @@ def last_summary(workspace: Path) -> dict:
 
 def ping(workspace: Path, env: dict[str, str]) -> float:
     command = [
-        str(BIN / "ansible"), "communes:&lab", "-i", str(workspace), "-i", str(workspace / "lab" / "hosts.yml"),
-        "-m", "ansible.builtin.ping", "--one-line",
+        str(BIN / "ansible"),
+        "communes:&lab",
+        "-i",
+        str(workspace),
+        "-i",
+        str(workspace / "lab" / "hosts.yml"),
+        "-m",
+        "ansible.builtin.ping",
+        "--one-line",
     ]
     started = time.perf_counter()
     done = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True)
@@ -87,7 +97,11 @@ def ping(workspace: Path, env: dict[str, str]) -> float:
 
 
 def measure(workspace: Path, gateways: int, strategy: str) -> Row:
-    env = {**os.environ, "MERGECTL_MITOGEN": STRATEGIES[strategy], "ANSIBLE_CONFIG": str(REPO / "ansible.cfg")}
+    env = {
+        **os.environ,
+        "MERGECTL_MITOGEN": STRATEGIES[strategy],
+        "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
+    }
     mergectl("lab", "down", str(workspace))
     lab_up = mergectl("lab", "up", str(workspace), "--communes", str(gateways), "--no-seed")
     ping_time = min(ping(workspace, env) for _ in range(3))  # the floor: best of three
@@ -111,7 +125,8 @@ def table(rows: list[Row]) -> str:
     ]
     for row in rows:
         lines.append(
-            f"| {row.gateways} | {row.strategy} | {row.ping:.2f} s | {row.first:.1f} s | {row.first_ratio:.1f}x "
+            f"| {row.gateways} | {row.strategy} | {row.ping:.2f} s | {row.first:.1f} s "
+            f"| {row.first_ratio:.1f}x "
             f"| {row.rerun:.1f} s | {row.rerun_ratio:.1f}x | {row.rerun_changed} |"
         )
     return "\n".join(lines)

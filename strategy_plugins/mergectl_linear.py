@@ -36,7 +36,9 @@ def mitogen_wanted(environ: os._Environ[str] | dict[str, str] = os.environ) -> b
         return True
     if value == "0":
         return False
-    raise AnsibleError(f"MERGECTL_MITOGEN={value!r}: use 1 (Mitogen, the default) or 0 (Ansible's own strategy)")
+    raise AnsibleError(
+        f"MERGECTL_MITOGEN={value!r}: use 1 (Mitogen, the default) or 0 (Ansible's own strategy)"
+    )
 
 
 if mitogen_wanted():
