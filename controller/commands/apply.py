@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from controller.errors import EXIT_FAILED, EXIT_OK
 from controller.run import NAMED_PLAYBOOKS, RunRequest, print_result, resolve_playbook, run_playbook
 
 
@@ -14,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="run a playbook (site, commune, dns, ...) against the workspace's hosts or its lab",
         description="Run one of the product's playbooks through ansible-runner with the repository's "
         "ansible.cfg. Each run is recorded in DIR/reports/runs/<timestamp>-<playbook>/ with a "
-        "summary.json (ok/changed/failed per host). Exit 1 when any host failed or was unreachable.",
+        "summary.json (ok/changed/failed per host). Exit 5 when any host failed or was unreachable.",
         epilog="example: mergectl apply inventories/lamdong --lab --playbook site",
     )
     parser.add_argument(
@@ -48,4 +49,4 @@ def run(args: argparse.Namespace) -> int:
     )
     result = run_playbook(request)
     print_result(result)
-    return 0 if result.ok else 1
+    return EXIT_OK if result.ok else EXIT_FAILED

@@ -17,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Validate the workspace, allocate what is new (state/allocations.yml, stable across re-runs)\n"
             "and render hosts.yml, group_vars/ and host_vars/ per docs/inventory-contract.md.\n"
             "Generated files carry a header; files without it are never overwritten.\n"
-            "Nothing is written when any input is invalid (exit 2)."
+            "Nothing is written when any input is invalid (exit 3)."
         ),
         epilog="example: mergectl inventory bt && ansible-inventory -i bt --graph communes",
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -15,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "validate",
         help="check mapping.yml, province.yml and every workstream's inputs; report all problems",
         description="Check every input file of the workspace. Problems are printed as FILE:LINE: message "
-        "(with the YAML key path), all of them in one run; exit code 2 when there is any. "
+        "(with the YAML key path), all of them in one run; exit code 3 when there is any. "
         "Nothing is written.",
         epilog="example: mergectl validate inventories/lamdong",
         formatter_class=argparse.RawDescriptionHelpFormatter,
