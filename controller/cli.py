@@ -124,16 +124,28 @@ def _run(args: argparse.Namespace) -> int:
             print(f"refused: {reason}", file=sys.stderr)
         print(f"mergectl: refused as unsafe; nothing was written ({refused.hint})", file=sys.stderr)
         return EXIT_REFUSED
+    except OSError as error:
+        if error.errno is None:
+            return _internal(args, error)
+        # The file system said no (permissions, a file where a folder must be, a full disk): a
+        # problem with the machine or the paths given, not a bug in mergectl.
+        where = f" {error.filename}" if error.filename else ""
+        print(f"mergectl: cannot use{where}: {error.strerror}", file=sys.stderr)
+        return EXIT_INVALID
     except KeyboardInterrupt:
         print("mergectl: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as error:  # the CLI edge: internal errors get one line unless --debug
-        if args.debug:
-            traceback.print_exc()
-        else:
-            print(f"mergectl: internal error: {type(error).__name__}: {error} (re-run with --debug)",
-                  file=sys.stderr)
-        return EXIT_INTERNAL
+        return _internal(args, error)
+
+
+def _internal(args: argparse.Namespace, error: Exception) -> int:
+    if args.debug:
+        traceback.print_exception(error)
+    else:
+        print(f"mergectl: internal error: {type(error).__name__}: {error} (re-run with --debug)",
+              file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

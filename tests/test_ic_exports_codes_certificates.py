@@ -79,7 +79,7 @@ def test_export_refuses_an_unrecorded_allocation(tmp_path: Path) -> None:
     assert main(["import", "--province", "Lâm Đồng", "--only-old-province", "Bình Thuận",
                  "-o", str(root)]) == 0
     assert main(["export", "edoc-codes", str(root)]) == 3
-    assert main(["export", "certificates", str(root)]) == 2
+    assert main(["export", "certificates", str(root)]) == 3
     assert not (root / "reports").exists() or not any((root / "reports").iterdir())
 
 

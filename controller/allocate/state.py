@@ -172,8 +172,10 @@ def load_state(state_dir: Path) -> tuple[State, Diagnostics]:
 def save_state(state_dir: Path, state: State) -> Path:
     """Write atomically; the caller holds the workspace lock."""
     path = state_path(state_dir)
+    from controller.fsguard import remove_stale_temps
     from controller.render.emit import to_yaml  # fast plain-data emitter (the state grows with the country)
 
     comments = "".join(f"# {line}\n" for line in HEADER.splitlines())
+    remove_stale_temps([path.parent])
     atomic_write(path, comments + to_yaml(to_dict(state)))
     return path

@@ -122,6 +122,9 @@ def run(args: argparse.Namespace) -> int:
         return _list_provinces()
     if args.output is None:
         raise UserError("import needs -o DIR (the workspace folder to write)")
+    if args.output.exists() and not args.output.is_dir():
+        raise UserError(f"-o {args.output}: is a file, not a folder; give -o a new folder or an existing "
+                        "workspace (the folder holding mapping.yml)")
     mapping = _read_source(args)
     districts = len(mapping.old_districts())
     _progress(f"importing {len(mapping.new_units):,} new units of {mapping.province} formed from "

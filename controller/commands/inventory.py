@@ -44,17 +44,19 @@ def run(args: argparse.Namespace) -> int:
             from controller.allocate import save_state
 
             save_state(workspace.state_dir, state)
-        written, unchanged, removed = write_workspace(workspace.dir, tree, files, allocations)
+        counts = write_workspace(workspace.dir, tree, files, allocations)
     if not args.quiet:
         for note in allocations.notes:
             print(f"note: {note}")
+        if counts.stale_temps:
+            print(f"note: removed {counts.stale_temps} temporary file(s) left by an interrupted run")
         for item in allocations.released:
             print(f"quarantined: {item.kind} {item.value} ({item.owner}: {item.reason})")
         print(
             f"{workspace.dir}: {len(allocations.communes)} communes, {len(tree.host_vars)} hosts, "
             f"{len(tree.groups)} groups; generation {state.generation}"
             f"{' (allocation changed)' if changed else ' (allocation unchanged)'}; "
-            f"files written {written}, unchanged {unchanged}, removed {removed} "
+            f"files written {counts.written}, unchanged {counts.unchanged}, removed {counts.removed} "
             f"in {time.monotonic() - started:.2f}s"
         )
     return 0
