@@ -169,13 +169,19 @@ def load_state(state_dir: Path) -> tuple[State, Diagnostics]:
     return from_dict(data, path, diagnostics), diagnostics
 
 
-def save_state(state_dir: Path, state: State) -> Path:
-    """Write atomically; the caller holds the workspace lock."""
-    path = state_path(state_dir)
-    from controller.fsguard import remove_stale_temps
+def state_text(state: State) -> str:
+    """The file as `save_state` writes it (plan compares it with the one on disk)."""
     from controller.render.emit import to_yaml  # fast plain-data emitter (the state grows with the country)
 
     comments = "".join(f"# {line}\n" for line in HEADER.splitlines())
+    return comments + to_yaml(to_dict(state))
+
+
+def save_state(state_dir: Path, state: State) -> Path:
+    """Write atomically; the caller holds the workspace lock."""
+    from controller.fsguard import remove_stale_temps
+
+    path = state_path(state_dir)
     remove_stale_temps([path.parent])
-    atomic_write(path, comments + to_yaml(to_dict(state)))
+    atomic_write(path, state_text(state))
     return path
