@@ -67,4 +67,28 @@ def validate_workspace(ws: Workspace) -> tuple[Mapping | None, object | None, Di
         return mapping, None, diagnostics
     for _name, validate in contrib_validators():
         validate(ws, mapping, province, diagnostics)
+    if not diagnostics:
+        diagnostics.extend(check_allocation_inputs(ws, mapping, province))
     return mapping, province, diagnostics
+
+
+def check_allocation_inputs(ws: Workspace, mapping: Mapping, province: Any) -> Diagnostics:
+    """The state as loaded, and the operator's addresses against it (what `inventory` refuses)."""
+    import datetime as dt
+
+    from controller.allocate.collisions import check_operator_addresses, check_state
+    from controller.allocate.engine import legacy_identities
+    from controller.allocate.state import load_state_with_lines, state_path
+
+    today = dt.date.today()
+    state, lines, diagnostics = load_state_with_lines(ws.state_dir)
+    if diagnostics:
+        return diagnostics
+    path = state_path(ws.state_dir)
+    diagnostics = check_state(state, path, lines, province.quarantine, today)
+    diagnostics.extend(
+        check_operator_addresses(
+            province, state, state.generation + 1, today, legacy_identities(mapping), path, lines
+        )
+    )
+    return diagnostics
