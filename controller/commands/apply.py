@@ -35,17 +35,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--check", action="store_true", help="dry run: report what would change")
     parser.add_argument("--diff", action="store_true", help="show the changes to files and templates")
+    parser.add_argument(
+        "--vault-id",
+        action="append",
+        default=[],
+        metavar="[LABEL@]SOURCE",
+        help="vault password source, repeatable: a file, or an executable password script (a name ending "
+        "in -client is asked for LABEL with --vault-id); replaces DIR/.vault-pass. "
+        "ANSIBLE_VAULT_IDENTITY_LIST is honoured too",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from controller.errors import InvalidInput
+    from controller.secrets import check_secrets
+
+    playbook = resolve_playbook(args.playbook)
+    # Every secret the run will need, checked before the first play rather than in the middle.
+    missing = check_secrets(args.workspace, args.vault_id, need_tsig=playbook.stem in ("site", "dns"))
+    if missing:
+        raise InvalidInput(missing)
     request = RunRequest(
         workspace=args.workspace,
-        playbook=resolve_playbook(args.playbook),
+        playbook=playbook,
         limit=args.limit,
         lab=args.lab,
         check=args.check,
         diff=args.diff,
+        vault_ids=tuple(args.vault_id),
     )
     result = run_playbook(request)
     print_result(result)
