@@ -1,6 +1,10 @@
 """Diagnostics: every input problem is collected with its location and reported together.
 
-Exceptions are for bugs; bad input is a list of `Diagnostic`s and exit code 2.
+Exceptions are for bugs; bad input is a list of `Diagnostic`s and exit code 3 (EXIT_INVALID).
+
+Exit codes, one table for every verb (also in `mergectl --help`). Each code has one
+meaning, so a script can tell "the plan has changes" from "the input is wrong":
+2 is Terraform's `-detailed-exitcode` "changes present", never an error.
 """
 
 from __future__ import annotations
@@ -9,8 +13,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 EXIT_OK = 0
-EXIT_INTERNAL = 1
-EXIT_INVALID = 2
+EXIT_INTERNAL = 1  # a bug in mergectl or a broken installation (a checker that cannot be imported)
+EXIT_CHANGES = 2  # `plan --detailed-exitcode` only: valid input, the inventory would change
+EXIT_INVALID = 3  # invalid input or a user mistake: messages name FILE:LINE; nothing was written
+EXIT_REFUSED = 4  # valid input, but refused as unsafe (a mass change without --allow-mass-change)
+EXIT_FAILED = 5  # a run on hosts did not succeed: apply (a host failed), lab check (a FAIL row), lab status
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, the shells' convention)
+
+EXIT_CODES: tuple[tuple[int, str], ...] = (
+    (EXIT_OK, "success (plan: also when there are changes, unless --detailed-exitcode)"),
+    (EXIT_INTERNAL, "internal error: a bug or a broken installation (re-run with --debug)"),
+    (EXIT_CHANGES, "plan --detailed-exitcode: the input is valid and the inventory would change"),
+    (EXIT_INVALID, "invalid input or usage: every problem as FILE:LINE: message; nothing written"),
+    (EXIT_REFUSED, "refused as unsafe: a mass change (more than 30 %) without --allow-mass-change"),
+    (EXIT_FAILED, "a run on hosts failed: apply (failed/unreachable host), lab check, lab status"),
+    (EXIT_INTERRUPTED, "interrupted (Ctrl-C); writes are atomic, nothing is half-written"),
+)
+
+
+def exit_code_table() -> str:
+    """The table for `--help` epilogs and the README."""
+    return "exit codes (every verb):\n" + "".join(f"  {code:>3}  {text}\n" for code, text in EXIT_CODES)
 
 
 @dataclass(frozen=True, order=True)
@@ -73,4 +96,13 @@ class InvalidInput(Exception):
 
 
 class UserError(Exception):
-    """A problem the user can fix that is not tied to a line of an input file (exit 2)."""
+    """A problem the user can fix that is not tied to a line of an input file (EXIT_INVALID)."""
+
+
+class Refused(Exception):
+    """Valid input whose change is refused as unsafe until the user confirms it (EXIT_REFUSED)."""
+
+    def __init__(self, reasons: list[str], hint: str) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+        self.hint = hint

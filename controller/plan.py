@@ -1,8 +1,12 @@
 """The plan: what a render would create, rename, keep for look-up and retire.
 
-Like `terraform plan` or an octoDNS plan: the snapshot of the last render
-(`state/rendered.yml`) against the snapshot of an in-memory allocation of the
-current inputs. Pure: two snapshots in, a list of changes out.
+Like `terraform plan` or an octoDNS plan, in two layers:
+- per workstream and commune: the snapshot of the last render (`state/rendered.yml`)
+  against the snapshot of an in-memory allocation of the current inputs (`diff`);
+- per file: every rendered file against the one on disk (`controller.plan_files`,
+  filled in by `controller.preview`), so a change no snapshot field records (a VLAN id,
+  a site's routing, a date) still shows, and "no changes" means `inventory` writes nothing.
+Pure: snapshots and file texts in, changes out.
 """
 
 from __future__ import annotations
@@ -11,6 +15,9 @@ import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from controller.plan_files import KindLine, summarise, unified_diff
+from controller.render.writer import FileChanges
 
 ACTIONS = ("create", "rename", "update", "keep_for_lookup", "retire")
 WORKSTREAMS = (
@@ -23,9 +30,10 @@ WORKSTREAMS = (
     "decommissioning",
     "inventory",
 )
-# octoDNS refuses plans that touch more than 30 % of a zone's existing records; we warn likewise.
+# octoDNS refuses plans that touch more than 30 % of a zone's existing records; so does inventory.
 SHARE_WARNING = 0.30
 SHARE_MINIMUM = 10
+MASS_CHANGE_HINT = "review `mergectl plan DIR --diff`, then run `mergectl inventory DIR --allow-mass-change`"
 
 
 @dataclass(frozen=True)
@@ -43,10 +51,27 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     first_render: bool = False
+    files: FileChanges = field(default_factory=FileChanges)
+    kinds: dict[str, str] = field(default_factory=dict)  # host -> kind, for the file summary
+    refusals: list[str] = field(default_factory=list)  # mass changes: inventory needs --allow-mass-change
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.changes)
+        return bool(self.changes) or bool(self.files)
+
+    def file_summary(self) -> list[KindLine]:
+        return summarise(self.files, self.kinds)
+
+    def file_counts(self) -> dict[str, int]:
+        return {
+            "created": len(self.files.created),
+            "changed": len(self.files.changed),
+            "removed": len(self.files.removed),
+            "unchanged": len(self.files.unchanged),
+        }
+
+    def diff_text(self) -> str:
+        return unified_diff(self.files)
 
     def summary(self) -> dict[str, dict[str, int]]:
         counts = Counter((change.workstream, change.action) for change in self.changes)
@@ -71,6 +96,17 @@ class Plan:
                 "changes": [asdict(change) for change in self.changes],
                 "notes": self.notes,
                 "warnings": self.warnings,
+                "refused_without_allow_mass_change": self.refusals,
+                "files": {
+                    "counts": self.file_counts(),
+                    "created": sorted(self.files.created),
+                    "changed": sorted(self.files.changed),
+                    "removed": sorted(self.files.removed),
+                },
+                "file_changes": [
+                    {"kind": line.kind, "count": line.count, "change": line.what, "items": list(line.items)}
+                    for line in self.file_summary()
+                ],
             },
             ensure_ascii=False,
             indent=2,
@@ -172,9 +208,9 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> Plan:
         {c.commune for c in plan.changes if c.action in ("update", "retire", "rename") and c.commune}
     )
     if existing >= SHARE_MINIMUM and touched / existing > SHARE_WARNING:
-        plan.warnings.append(
-            f"{touched} of {existing} existing communes would be renamed, changed or retired "
-            f"(more than {SHARE_WARNING:.0%}): review before rendering"
+        plan.refusals.append(
+            f"{touched} of {existing} existing communes ({touched / existing:.0%}) would be renamed, "
+            f"changed or retired (more than {SHARE_WARNING:.0%} of a kind with at least {SHARE_MINIMUM})"
         )
     return plan
 
@@ -277,22 +313,46 @@ ACTION_TEXT = {
 }
 
 
-def to_text(plan: Plan, *, detailed: bool = True) -> str:
+def _file_lines(plan: Plan) -> list[str]:
+    counts = plan.file_counts()
+    lines = [
+        f"Files: {counts['changed']} changed, {counts['created']} new, {counts['removed']} retired, "
+        f"{counts['unchanged']} unchanged"
+    ]
+    summary = plan.file_summary()
+    if summary:
+        lines.append("Changes by kind:")
+        lines.extend(f"  {line}" for line in summary)
+    return lines
+
+
+def _refusal_lines(plan: Plan) -> list[str]:
+    prefix = "REFUSED by `mergectl inventory` unless --allow-mass-change"
+    lines = [f"{prefix}: {reason}" for reason in plan.refusals]
+    if plan.refusals:
+        lines.append(f"  ({MASS_CHANGE_HINT})")
+    return lines
+
+
+def to_text(plan: Plan, *, detailed: bool = True, show_diff: bool = False) -> str:
     lines: list[str] = []
     if plan.first_render:
         lines.append("No previous render (state/rendered.yml): everything is new.")
     if not plan.has_changes:
         lines.append("No changes: the inventory matches the inputs.")
     else:
-        lines.append("Summary per workstream:")
+        if plan.changes:
+            lines.append("Summary per workstream:")
         for workstream, counts in plan.summary().items():
             parts = ", ".join(f"{ACTION_TEXT[action]} {count}" for action, count in counts.items())
             lines.append(f"  {workstream:<17} {parts}")
+        lines.extend(_file_lines(plan))
+    lines.extend(_refusal_lines(plan))
     for warning in plan.warnings:
         lines.append(f"WARNING: {warning}")
     for note in plan.notes:
         lines.append(f"note: {note}")
-    if detailed and plan.has_changes:
+    if detailed and plan.changes:
         lines.append("")
         lines.append("Per commune:")
         for commune, changes in plan.by_commune().items():
@@ -308,7 +368,10 @@ def to_text(plan: Plan, *, detailed: bool = True) -> str:
                     f"  {ACTION_TEXT[change.action]:<16} {change.workstream:<17} "
                     f"{change.subject}: {change.detail}"
                 )
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    if show_diff and plan.files:
+        text += "\n" + plan.diff_text()
+    return text
 
 
 def to_markdown(plan: Plan, title: str) -> str:
@@ -325,6 +388,9 @@ def to_markdown(plan: Plan, title: str) -> str:
     for workstream, counts in plan.summary().items():
         lines.append(f"| {workstream} | " + " | ".join(str(counts.get(a, 0)) for a in ACTIONS) + " |")
     lines.append("")
+    lines += [*_file_lines(plan), ""]
+    for reason in plan.refusals:
+        lines += [f"**Refused by `mergectl inventory` unless --allow-mass-change:** {reason}", ""]
     for warning in plan.warnings:
         lines += [f"**Warning:** {warning}", ""]
     for note in plan.notes:

@@ -98,6 +98,7 @@ class RunRequest:
     check: bool = False
     diff: bool = False
     extravars: Mapping[str, Any] = field(default_factory=dict)
+    vault_ids: tuple[str, ...] = ()  # `--vault-id` values: [LABEL@]FILE or password client script
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,11 @@ def run_playbook(
     extravars = {"mergectl_workspace": str(workspace), "mergectl_bin": mergectl_bin(), **request.extravars}
     flags = [flag for flag, wanted in (("--check", request.check), ("--diff", request.diff)) if wanted]
     vault_password = workspace / VAULT_PASSWORD_FILE
-    if vault_password.is_file():
+    if request.vault_ids:
+        # The province keeps its password elsewhere (a file outside the repository, a password
+        # client script): pass what it gave, and not DIR/.vault-pass.
+        flags += [part for vault_id in request.vault_ids for part in ("--vault-id", vault_id)]
+    elif vault_password.is_file():
         # The workspace's vault password (written by the workstreams that keep secrets in Vault).
         flags += ["--vault-password-file", str(vault_password)]
     if runner is None:

@@ -20,20 +20,38 @@ from controller.model import Mapping
 from controller.sources.rows import build_mapping, check_rows  # re-exported: the mapping rules
 from controller.workspace import Workspace
 
-__all__ = ["build_mapping", "check_rows", "contrib_validators", "validate_province", "validate_workspace"]
+__all__ = [
+    "CheckerUnavailable",
+    "build_mapping",
+    "check_rows",
+    "contrib_validators",
+    "validate_province",
+    "validate_workspace",
+]
+
+
+class CheckerUnavailable(Exception):
+    """A checker could not be imported: validation would be incomplete, so it does not say "valid"."""
 
 
 def contrib_validators() -> list[tuple[str, Callable[..., Any]]]:
-    """(module name, validate function) of every contrib module that defines one, by module name."""
-    try:
-        contrib: ModuleType = importlib.import_module("controller.contrib")
-    except ModuleNotFoundError:
-        return []
+    """(module name, validate function) of every contrib module that defines one, by module name.
+
+    A module that cannot be imported (a missing dependency, a syntax error) is never skipped:
+    "valid" must mean every checker ran."""
+    contrib: ModuleType = importlib.import_module("controller.contrib")
     found = []
     for module_info in sorted(pkgutil.iter_modules(contrib.__path__), key=lambda info: info.name):
         if module_info.name.startswith("_"):
             continue
-        module = importlib.import_module(f"{contrib.__name__}.{module_info.name}")
+        name = f"{contrib.__name__}.{module_info.name}"
+        try:
+            module = importlib.import_module(name)
+        except Exception as error:  # any import failure: the checker cannot run
+            raise CheckerUnavailable(
+                f"checker {name} cannot run ({type(error).__name__}: {error}); the workspace was not fully "
+                "validated: repair the installation (pip install -r requirements.txt, pip install -e .)"
+            ) from error
         validate = getattr(module, "validate", None)
         if callable(validate):
             found.append((module_info.name, validate))
@@ -42,10 +60,8 @@ def contrib_validators() -> list[tuple[str, Callable[..., Any]]]:
 
 def validate_province(ws: Workspace, mapping: Mapping, diagnostics: Diagnostics) -> Any:
     """province.yml checked by controller.province (pools, overlaps, sizes, domains); None when absent."""
-    try:
-        province_module = importlib.import_module("controller.province")
-    except ModuleNotFoundError:
-        return None
+    from controller import province as province_module
+
     if not ws.province_path.exists():
         diagnostics.add(ws.province_path, None, "file not found",
                         hint="re-run `mergectl import` to write the commented default")
@@ -67,4 +83,28 @@ def validate_workspace(ws: Workspace) -> tuple[Mapping | None, object | None, Di
         return mapping, None, diagnostics
     for _name, validate in contrib_validators():
         validate(ws, mapping, province, diagnostics)
+    if not diagnostics:
+        diagnostics.extend(check_allocation_inputs(ws, mapping, province))
     return mapping, province, diagnostics
+
+
+def check_allocation_inputs(ws: Workspace, mapping: Mapping, province: Any) -> Diagnostics:
+    """The state as loaded, and the operator's addresses against it (what `inventory` refuses)."""
+    import datetime as dt
+
+    from controller.allocate.collisions import check_operator_addresses, check_state
+    from controller.allocate.engine import legacy_identities
+    from controller.allocate.state import load_state_with_lines, state_path
+
+    today = dt.date.today()
+    state, lines, diagnostics = load_state_with_lines(ws.state_dir)
+    if diagnostics:
+        return diagnostics
+    path = state_path(ws.state_dir)
+    diagnostics = check_state(state, path, lines, province.quarantine, today)
+    diagnostics.extend(
+        check_operator_addresses(
+            province, state, state.generation + 1, today, legacy_identities(mapping), path, lines
+        )
+    )
+    return diagnostics

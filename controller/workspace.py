@@ -48,6 +48,12 @@ class Workspace:
     @contextmanager
     def lock(self) -> Iterator[None]:
         """Exclusive, non-blocking lock on state/.lock for the duration of a writing command."""
+        from controller.fsguard import escaping_symlink
+
+        link = escaping_symlink(self.dir, Path("state") / ".lock")
+        if link is not None:
+            raise UserError(f"{link} is a symbolic link to {os.path.realpath(link)}, outside the workspace: "
+                            "mergectl does not write through it (make it a real folder)")
         self.state_dir.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:

@@ -1,4 +1,4 @@
-"""Staff CSV problems: every one reported as FILE:LINE, exit 2, nothing written."""
+"""Staff CSV problems: every one reported as FILE:LINE, exit 3, nothing written."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def test_bad_rows_are_reported_with_file_and_line(
 ) -> None:
     staff = write(tmp_path, HEADER + body)
     code, output = run_import(mapping_only, staff, capsys)
-    assert code == 2
+    assert code == 3
     assert f"{staff}:{line}:" in output and message in output
     assert not (mapping_only / "state" / "accounts.yml").exists()
     assert not (mapping_only / ".vault-pass").exists()
@@ -74,21 +74,21 @@ def test_bad_encoding_points_at_the_line(mapping_only: Path, tmp_path: Path, cap
     ).encode() + "22918,Trần Thị Đào,Văn thư,staff,,\n".encode("cp1258", errors="replace")
     staff = write(tmp_path, body)
     code, output = run_import(mapping_only, staff, capsys)
-    assert code == 2 and f"{staff}:3:" in output and "not UTF-8" in output
+    assert code == 3 and f"{staff}:3:" in output and "not UTF-8" in output
 
 
 def test_binary_and_empty_files(mapping_only: Path, tmp_path: Path, capsys) -> None:
     code, output = run_import(mapping_only, write(tmp_path, b"\x00\x01PK", "bin.csv"), capsys)
-    assert code == 2 and "bin.csv:1:" in output
+    assert code == 3 and "bin.csv:1:" in output
     code, output = run_import(mapping_only, write(tmp_path, "", "empty.csv"), capsys)
-    assert code == 2 and "empty.csv:1:" in output
+    assert code == 3 and "empty.csv:1:" in output
     code, output = run_import(mapping_only, write(tmp_path, HEADER, "header.csv"), capsys)
-    assert code == 2 and "no staff rows" in output
+    assert code == 3 and "no staff rows" in output
 
 
 def test_header_problems(mapping_only: Path, tmp_path: Path, capsys) -> None:
     code, output = run_import(mapping_only, write(tmp_path, "commune,full_name,position\n1,a,b\n"), capsys)
-    assert code == 2 and "missing column 'commune_code'" in output and "unknown column 'commune'" in output
+    assert code == 3 and "missing column 'commune_code'" in output and "unknown column 'commune'" in output
 
 
 def test_all_problems_at_once_and_no_personal_data_in_messages(
@@ -96,7 +96,7 @@ def test_all_problems_at_once_and_no_personal_data_in_messages(
 ) -> None:
     staff = write(tmp_path, HEADER + "99999,Nguyễn Văn An,Chuyên viên,staff,,\n22918,,X,staff,,abc\n")
     code, output = run_import(mapping_only, staff, capsys)
-    assert code == 2 and f"{staff}:2:" in output and f"{staff}:3:" in output and "phone" in output
+    assert code == 3 and f"{staff}:2:" in output and f"{staff}:3:" in output and "phone" in output
     assert "Nguyễn" not in output
 
 
@@ -111,10 +111,10 @@ def test_bom_is_accepted(mapping_only: Path, tmp_path: Path, capsys) -> None:
 def test_username_override_is_validated(mapping_only: Path, tmp_path: Path, capsys) -> None:
     staff = write(tmp_path, "commune_code,full_name,position,username\n22918,Y Ngông Niê Kdăm,X,Ngong!\n")
     code, output = run_import(mapping_only, staff, capsys)
-    assert code == 2 and f"{staff}:2:" in output and "username" in output
+    assert code == 3 and f"{staff}:2:" in output and "username" in output
 
 
 def test_unknown_old_district(mapping_only: Path, tmp_path: Path, capsys) -> None:
     staff = write(tmp_path, "district,full_name,position\nHuyện Không Có,Lê Văn Thành,Chánh văn phòng\n")
     code, output = run_import(mapping_only, staff, capsys, "--old-district")
-    assert code == 2 and f"{staff}:2:" in output and "unknown old district" in output
+    assert code == 3 and f"{staff}:2:" in output and "unknown old district" in output

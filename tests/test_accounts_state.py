@@ -212,5 +212,5 @@ def test_failed_import_leaves_the_state_untouched(workspace: Path, tmp_path: Pat
     before = (workspace / "state" / "accounts.yml").read_bytes()
     bad = tmp_path / "bad.csv"
     bad.write_text("commune_code,full_name,position\n22918,,X\n", encoding="utf-8")
-    assert main(["accounts", "import", str(workspace), "--staff", str(bad)]) == 2
+    assert main(["accounts", "import", str(workspace), "--staff", str(bad)]) == 3
     assert (workspace / "state" / "accounts.yml").read_bytes() == before

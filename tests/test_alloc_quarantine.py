@@ -60,7 +60,7 @@ def test_release_is_idempotent_and_listed(tmp_path: Path, capsys: pytest.Capture
 def test_bad_values_are_refused(tmp_path: Path, kind: str, value: str, problem: str) -> None:
     assert problem in (check_value(kind, value)[0] or "")
     directory = write_workspace(tmp_path / "ws", small_mapping(1))
-    assert _release(directory, kind, value) == 2
+    assert _release(directory, kind, value) == 3
     assert not (directory / "state" / "allocations.yml").exists()
 
 
@@ -81,8 +81,8 @@ def test_writers_take_the_workspace_lock(tmp_path: Path, capsys: pytest.CaptureF
 
     directory = write_workspace(tmp_path / "ws", small_mapping(1))
     with Workspace(directory).lock():
-        assert _release(directory, "line", "10.249.0.6/31") == 2
-        assert main(["inventory", str(directory), "-q"]) == 2
+        assert _release(directory, "line", "10.249.0.6/31") == 3
+        assert main(["inventory", str(directory), "-q"]) == 3
     assert "another mergectl is working" in capsys.readouterr().err
     assert not (directory / "state" / "allocations.yml").exists()
     assert _release(directory, "line", "10.249.0.6/31") == 0

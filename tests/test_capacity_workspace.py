@@ -79,13 +79,13 @@ def test_plan_that_does_not_fit_is_refused_and_nothing_is_written(workspace: Pat
     text = re.sub(r"memory_gb: \d+", "memory_gb: 128", province.read_text(encoding="utf-8"))
     province.write_text(text, encoding="utf-8")
     capsys.readouterr()
-    assert main(["inventory", "-q", str(workspace)]) == 2
+    assert main(["inventory", "-q", str(workspace)]) == 3
     err = capsys.readouterr().err
     assert "the VMs of 45 communes (iDesk + TTHC) need 540 GiB memory, 256 GiB available on 2 hosts" in err
     assert "province.yml:" in err
     assert not (workspace / "state" / "placement.yml").exists()
     assert not (workspace / "hosts.yml").exists()
-    assert main(["capacity", str(workspace)]) == 2
+    assert main(["capacity", str(workspace)]) == 3
 
 
 def test_recorded_vms_that_no_longer_fit_are_refused(workspace: Path, capsys) -> None:
@@ -98,7 +98,7 @@ def test_recorded_vms_that_no_longer_fit_are_refused(workspace: Path, capsys) ->
     text = re.sub(r"(name: hv2, [^}]*memory_gb: )\d+", r"\g<1>1000", text)
     province.write_text(text, encoding="utf-8")
     capsys.readouterr()
-    assert main(["inventory", "-q", str(workspace)]) == 2
+    assert main(["inventory", "-q", str(workspace)]) == 3
     err = capsys.readouterr().err
     assert "hv1 already holds 272 GiB memory of placed VMs but offers only 100 GiB memory" in err
     assert placement(workspace) == before
@@ -113,7 +113,7 @@ def test_bad_ic_vms_values_are_reported_with_their_line(workspace: Path, capsys)
     lines = text.splitlines()
     vcpu_line = next(n for n, line in enumerate(lines, 1) if "vcpu: four" in line)
     capsys.readouterr()
-    assert main(["validate", str(workspace)]) == 2
+    assert main(["validate", str(workspace)]) == 3
     err = capsys.readouterr().err
     assert f"province.yml:{vcpu_line}: [ic_vms.profiles.idesk.vcpu] expected a whole number" in err
     assert "[ic_vms.overcommit.cpu] 0 is outside" in err

@@ -85,12 +85,12 @@ def test_bad_input_is_reported_together_and_nothing_written(workspace: Path, cap
     rc = record(workspace, "--host", "old-a", "--step", "backup", "--sha256", "XYZ", "--at", "yesterday",
                 "--details", "[1]")
     err = capsys.readouterr().err
-    assert rc == 2
+    assert rc == 3
     assert "--details" in err
     assert not (workspace / decommission.STATE_FILE).exists()
     rc = record(workspace, "--host", "old-a", "--step", "backup", "--sha256", "XYZ", "--at", "yesterday")
     err = capsys.readouterr().err
-    assert rc == 2 and "--sha256" in err and "--at" in err
+    assert rc == 3 and "--sha256" in err and "--at" in err
     assert not (workspace / decommission.STATE_FILE).exists()
 
 
@@ -98,13 +98,13 @@ def test_corrupt_state_file_is_a_diagnostic_with_a_line(workspace: Path, capsys)
     path = workspace / decommission.STATE_FILE
     path.parent.mkdir(parents=True)
     path.write_text("---\nhosts:\n  old-a:\n    steps:\n      explode: {status: done}\n", encoding="utf-8")
-    assert main(["decommission", "status", str(workspace)]) == 2
+    assert main(["decommission", "status", str(workspace)]) == 3
     err = capsys.readouterr().err
     assert "decommission.yml:5" in err and "unknown step 'explode'" in err
 
 
 def test_missing_workspace_is_a_user_error(tmp_path: Path, capsys) -> None:
-    assert main(["decommission", "status", str(tmp_path / "nope")]) == 2
+    assert main(["decommission", "status", str(tmp_path / "nope")]) == 3
     assert "not a workspace folder" in capsys.readouterr().err
 
 

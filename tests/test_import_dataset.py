@@ -90,7 +90,7 @@ def test_cli_import_writes_workspace(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_cli_unknown_province_exit_2_writes_nothing(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "x"
-    assert main(["import", "--province", "Lam Dongg", "-o", str(out)]) == 2
+    assert main(["import", "--province", "Lam Dongg", "-o", str(out)]) == 3
     assert "did you mean 'Tỉnh Lâm Đồng'" in capsys.readouterr().err
     assert not out.exists()
 
@@ -100,7 +100,7 @@ def test_import_into_another_provinces_workspace_is_refused(tmp_path: Path,
     out = tmp_path / "bt"
     assert main([*BINH_THUAN, "-o", str(out)]) == 0
     before = (out / "mapping.yml").read_bytes()
-    assert main(["import", "--province", "Huế", "-o", str(out)]) == 2
+    assert main(["import", "--province", "Huế", "-o", str(out)]) == 3
     assert "is the workspace of Lâm Đồng, not Huế" in capsys.readouterr().err
     assert (out / "mapping.yml").read_bytes() == before
 
@@ -112,9 +112,9 @@ def test_list_and_option_misuse(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "Lâm Đồng: Bình Thuận, Đắk Nông, Lâm Đồng" in listing
     fixture = Path(__file__).parent / "fixtures" / "import" / "small.csv"
     out = tmp_path / "ws"
-    assert main(["import", "--csv", str(fixture), "--only-old-province", "Bình Thuận", "-o", str(out)]) == 2
+    assert main(["import", "--csv", str(fixture), "--only-old-province", "Bình Thuận", "-o", str(out)]) == 3
     assert "--only-old-province applies to --province imports" in capsys.readouterr().err
-    assert main(["import", "--province", "Lâm Đồng"]) == 2
+    assert main(["import", "--province", "Lâm Đồng"]) == 3
     assert "import needs -o DIR" in capsys.readouterr().err
     assert not out.exists()
 

@@ -107,7 +107,7 @@ def test_failed_reimport_leaves_workspace_untouched(tmp_path: Path) -> None:
     before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
     bad = tmp_path / "bad.csv"
     bad.write_text(FIXTURE.read_text(encoding="utf-8").replace(",yes\n", ",si\n", 1), encoding="utf-8")
-    assert main(["import", "--csv", str(bad), "-o", str(out)]) == 2
+    assert main(["import", "--csv", str(bad), "-o", str(out)]) == 3
     assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
 
 

@@ -326,7 +326,7 @@ def test_an_isolated_party_vlan_passes_every_check(monkeypatch: pytest.MonkeyPat
 def test_a_party_vlan_reaching_the_government_vlan_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     code, lines, _ = run_fake(monkeypatch, leaky=True)
     rows = rows_of(lines)
-    assert code == 1
+    assert code == 5
     assert rows["Party VLAN: ping government client"] == "FAIL"
     assert rows["Party VLAN: tcp/22 to government client"] == "FAIL"
     assert rows["government client -> Party client"] == "FAIL"
@@ -347,7 +347,7 @@ def test_a_missing_party_client_fails_and_says_how_to_fix_it(monkeypatch: pytest
     monkeypatch.setattr(lab_check, "read_routing", lambda _workspace: routing)
     monkeypatch.setattr(lab_check, "load_inventory", lambda _workspace: view)
     lines: list[str] = []
-    assert lab_check.run_check(Path("/nonexistent"), "muine-gw", lines.append) == 1
+    assert lab_check.run_check(Path("/nonexistent"), "muine-gw", lines.append) == 5
     assert "run 'mergectl lab up' again" in "\n".join(lines)
 
 

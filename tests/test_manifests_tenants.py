@@ -163,5 +163,5 @@ def test_export_before_inventory_is_refused(tmp_path: Path) -> None:
     root = tmp_path / "fresh"
     assert main(["import", "--province", "Lâm Đồng", "--only-old-province", "Bình Thuận",
                  "-o", str(root)]) == 0
-    assert main(["export", "tenant-manifests", str(root)]) == 2
+    assert main(["export", "tenant-manifests", str(root)]) == 3
     assert not (root / "reports" / "tenant-manifests").exists()

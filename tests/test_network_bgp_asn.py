@@ -122,7 +122,7 @@ def test_bad_range_stops_the_render_and_writes_nothing(tmp_path: Path, capsys: p
         "  commune_asns: {first: 4200000000, last: 4200000010}\n"
     )
     workspace = write_workspace(tmp_path / "ws", MAPPING, text)
-    assert main(["inventory", "-q", str(workspace)]) == 2
+    assert main(["inventory", "-q", str(workspace)]) == 3
     assert f"province.yml:{_line(text, 'commune_asns')}:" in capsys.readouterr().err
     assert not (workspace / "hosts.yml").exists() and not (workspace / "state").exists()
 

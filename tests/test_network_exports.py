@@ -153,7 +153,7 @@ def test_not_rendered_workspace_is_invalid_input(tmp_path: Path) -> None:
     assert "render the inventory first" in messages
 
 
-def test_cli_writes_into_reports_and_exits_two_on_bad_input(workspace: Path, tmp_path: Path) -> None:
+def test_cli_writes_into_reports_and_exits_three_on_bad_input(workspace: Path, tmp_path: Path) -> None:
     command = [sys.executable, "-m", "controller.cli", "export"]
     done = subprocess.run([*command, "vc-declaration", str(workspace)],
                           capture_output=True, text=True, check=False)
@@ -163,5 +163,5 @@ def test_cli_writes_into_reports_and_exits_two_on_bad_input(workspace: Path, tmp
     empty.mkdir()
     failed = subprocess.run([*command, "lines-to-return", str(empty)],
                             capture_output=True, text=True, check=False)
-    assert failed.returncode == 2
+    assert failed.returncode == 3
     assert "Traceback" not in failed.stderr

@@ -103,7 +103,7 @@ def test_stale_generated_files_are_removed_and_clashes_refused(tmp_path: Path) -
     state_before = (directory / "state" / "allocations.yml").read_bytes()
     smaller = small_mapping(2)
     write_workspace(directory, smaller, (directory / "province.yml").read_text(encoding="utf-8"))
-    assert main(["inventory", str(directory), "-q"]) == 2
+    assert main(["inventory", str(directory), "-q"]) == 3
     assert clash.read_text(encoding="utf-8") == "ansible_user: me\n"
     assert (directory / "host_vars" / "thunghiemc-gw.yml").exists()  # nothing was removed either
     assert (directory / "state" / "allocations.yml").read_bytes() == state_before
@@ -119,6 +119,6 @@ def test_invalid_input_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixt
     directory = write_workspace(tmp_path / "ws", mapping)
     text = (directory / "province.yml").read_text(encoding="utf-8").replace("10.64.0.0/14", "10.64.0.0/99")
     (directory / "province.yml").write_text(text, encoding="utf-8")
-    assert main(["inventory", str(directory)]) == 2
+    assert main(["inventory", str(directory)]) == 3
     assert "province.yml:" in capsys.readouterr().err
     assert not (directory / "hosts.yml").exists() and not (directory / "state" / "allocations.yml").exists()

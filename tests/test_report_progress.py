@@ -109,11 +109,11 @@ def test_cli_json_and_output_file(workspace: Path, capsys: pytest.CaptureFixture
     out = workspace / "reports" / "progress.md"
     assert main(["report", str(workspace), "-o", str(out), "--today", "2025-06-10"]) == 0
     assert out.read_text(encoding="utf-8").startswith("# Weekly progress report: Lâm Đồng")
-    assert main(["report", str(workspace), "--today", "10/06/2025"]) == 2
+    assert main(["report", str(workspace), "--today", "10/06/2025"]) == 3
     assert "is not a date" in capsys.readouterr().err
 
 
 def test_report_on_broken_mapping_is_exit_2(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (workspace / "mapping.yml").write_text("format: [\n", encoding="utf-8")
-    assert main(["report", str(workspace)]) == 2
+    assert main(["report", str(workspace)]) == 3
     assert f"{workspace / 'mapping.yml'}:" in capsys.readouterr().err

@@ -96,7 +96,7 @@ BAD_CASES = {
 def test_bad_csv(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text, expected = BAD_CASES[case]
     code, err, source, out = _import(tmp_path, text, capsys)
-    assert code == 2, err
+    assert code == 3, err
     for line, message in expected:
         assert f"{source}:{line}: {message}" in err, err
     assert "nothing was written" in err
@@ -106,7 +106,7 @@ def test_bad_csv(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 def test_all_problems_reported_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = _lines(*GOOD, GOOD[1], GOOD[3].replace(",yes", ",maybe"), GOOD[2].replace("22918,Lâm", "x,Lâm"))
     code, err, source, _ = _import(tmp_path, text, capsys)
-    assert code == 2
+    assert code == 3
     assert f"{source}:8: duplicate row" in err
     assert f"{source}:9: primary must be yes, no or empty" in err
     assert f"{source}:10: old_code 'x' is not a numeric code" in err
@@ -125,13 +125,13 @@ def test_all_problems_reported_in_one_run(tmp_path: Path, capsys: pytest.Capture
 def test_unreadable_files(content: bytes, message: str, tmp_path: Path,
                           capsys: pytest.CaptureFixture[str]) -> None:
     code, err, source, out = _import(tmp_path, content, capsys)
-    assert code == 2
+    assert code == 3
     assert f"{source}:" in err and message in err, err
     assert not out.exists()
 
 
 def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["import", "--csv", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "ws")]) == 2
+    assert main(["import", "--csv", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "ws")]) == 3
     assert "nope.csv: file not found" in capsys.readouterr().err
 
 
@@ -177,6 +177,6 @@ def test_province_spellings_and_crlf_are_one_province(tmp_path: Path) -> None:
 
 def test_semicolon_separated_file_is_explained(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, err, source, out = _import(tmp_path, _lines(*(row.replace(",", ";") for row in GOOD)), capsys)
-    assert code == 2
+    assert code == 3
     assert f"{source}:1: the file is separated by semicolons, the format uses commas" in err
     assert not out.exists()

@@ -70,7 +70,7 @@ def test_yaml_syntax_error_has_line(workspace: Path, capsys: pytest.CaptureFixtu
     line = _line_of(mapping, "name: Phường Phú Thủy")
     _edit(mapping, "name: Phường Phú Thủy", "name: [Phường Phú Thủy")
     code, err = _validate(workspace, capsys)
-    assert code == 2
+    assert code == 3
     assert f"{mapping}:" in err and "YAML syntax error" in err
     reported = int(err.split(f"{mapping}:")[1].split(":")[0])
     assert line <= reported <= line + 2
@@ -85,7 +85,7 @@ def test_unquoted_code_and_bad_primary(workspace: Path, capsys: pytest.CaptureFi
     text[primary_line - 1] = text[primary_line - 1].replace("primary: true", "primary: yes please")
     mapping.write_text("\n".join(text) + "\n", encoding="utf-8")
     code, err = _validate(workspace, capsys)
-    assert code == 2
+    assert code == 3
     assert f"{mapping}:{code_line}: [new_units[1].code] code 22924 must be quoted text" in err
     assert (f"{mapping}:{primary_line}: [new_units[1].formed_from[0].primary] "
             "primary must be true or false, got 'yes please'") in err
@@ -98,7 +98,7 @@ def test_split_with_two_primaries_in_yaml(workspace: Path, capsys: pytest.Captur
     assert text.count("primary: false") == 1
     mapping.write_text(text.replace("primary: false", "primary: true"), encoding="utf-8")
     code, err = _validate(workspace, capsys)
-    assert code == 2
+    assert code == 3
     first = _line_of(mapping, "- code: '23269'", 2)  # occurrence 1 is the new unit 23269 itself
     second = _line_of(mapping, "- code: '23269'", 3)
     assert (f"{mapping}:{first}: [new_units[2].formed_from[0]] old unit 23269 (Xã Tân Thuận) is split "
@@ -113,7 +113,7 @@ def test_same_old_code_two_names(workspace: Path, capsys: pytest.CaptureFixture[
     text[second - 1] = text[second - 1].replace("Xã Tân Thuận", "Xã Tân Thuận Mới")
     mapping.write_text("\n".join(text) + "\n", encoding="utf-8")
     code, err = _validate(workspace, capsys)
-    assert code == 2
+    assert code == 3
     first = _line_of(mapping, "- code: '23269'", 2)  # the first entry of old unit 23269 (new unit 23269)
     assert (f"{mapping}:{second - 1}: [new_units[3].formed_from[0]] old code 23269 is named "
             f"'Xã Tân Thuận Mới' here but 'Xã Tân Thuận' at line {first}") in err
@@ -124,7 +124,7 @@ def test_unknown_key_and_missing_field(workspace: Path, capsys: pytest.CaptureFi
     line = _line_of(mapping, "district: Huyện Phú Quý")
     _edit(mapping, "district: Huyện Phú Quý", "distrcit: Huyện Phú Quý")
     code, err = _validate(workspace, capsys)
-    assert code == 2
+    assert code == 3
     assert f"{mapping}:{line}: [new_units[4].formed_from[0].distrcit] unknown key 'distrcit'" in err
     assert f"{mapping}:{line - 2}: [new_units[4].formed_from[0]] district is missing or empty" in err
 
@@ -140,7 +140,7 @@ def test_unreadable_mapping(content: bytes, message: str, workspace: Path,
                             capsys: pytest.CaptureFixture[str]) -> None:
     (workspace / "mapping.yml").write_bytes(content)
     code, err = _validate(workspace, capsys)
-    assert code == 2
+    assert code == 3
     assert str(workspace / "mapping.yml") in err and message in err, err
 
 
@@ -158,7 +158,7 @@ def test_nfd_mapping_is_valid(workspace: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_validate_missing_workspace(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", str(tmp_path / "nope")]) == 2
+    assert main(["validate", str(tmp_path / "nope")]) == 3
     assert "no such workspace" in capsys.readouterr().err
 
 

@@ -16,7 +16,8 @@ from typing import Any
 import yaml
 
 from controller.accounts import vault as vaultlib
-from controller.yamlio import atomic_write
+from controller.errors import InvalidInput, UserError
+from controller.yamlio import atomic_write, parse_yaml
 
 STATE_FILE = "state/accounts.yml"
 SECRETS_FILE = "state/accounts.vault.yml"
@@ -29,6 +30,7 @@ DISABLED = "disabled"
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
+STATE_HINT = "restore state/accounts.yml from version control (a bad merge or a hand edit?)"
 HEADER = (
     "# Issued usernames (mergectl accounts import). A username is never changed nor reissued;\n"
     "# people who leave are disabled, never deleted. No personal data here: see accounts.vault.yml.\n"
@@ -77,17 +79,59 @@ def load(workspace_dir: Path) -> AccountsState | None:
     path = Path(workspace_dir) / STATE_FILE
     if not path.exists():
         return None
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
-    accounts = [Account(**entry) for entry in raw.get("accounts") or []]
-    state = AccountsState(accounts=accounts)
+    state = AccountsState(accounts=_checked_accounts(path))
     secrets_path = Path(workspace_dir) / SECRETS_FILE
     if secrets_path.exists():
-        lib = vaultlib.vault(workspace_dir)
-        plaintext = vaultlib.decrypt(lib, secrets_path.read_text(encoding="ascii"))
+        from ansible.errors import AnsibleError
+
+        try:
+            lib = vaultlib.vault(workspace_dir)
+            plaintext = vaultlib.decrypt(lib, secrets_path.read_text(encoding="ascii"))
+        except (OSError, UnicodeDecodeError, AnsibleError) as error:
+            raise UserError(
+                f"{secrets_path}: cannot be decrypted with {vaultlib.password_path(workspace_dir)} "
+                f"({error}); restore the password file the vault was made with"
+            ) from None
         secret = yaml.load(plaintext, Loader=_Loader) or {}
         state.people = secret.get("people") or {}
         state.services = secret.get("services") or {}
     return state
+
+
+def _checked_accounts(path: Path) -> list[Account]:
+    """The accounts of the plain state file; InvalidInput (FILE:LINE) when one is malformed or a
+    username is held twice in a unit (a bad merge or a hand edit: two people, one mailbox)."""
+    data, lines, diagnostics = parse_yaml(path)
+    if diagnostics:
+        raise InvalidInput(diagnostics)
+    entries = data.get("accounts") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        diagnostics.add(path, 1, "expected a mapping with a list of accounts", hint=STATE_HINT)
+        raise InvalidInput(diagnostics)
+    accounts: list[Account] = []
+    holders: dict[tuple[str, str, str], int] = {}
+    for position, entry in enumerate(entries):
+        line = lines.line(("accounts", position))
+        try:
+            account = Account(**entry)
+        except TypeError as error:
+            diagnostics.add(path, line, f"malformed account: {error}", hint=STATE_HINT)
+            continue
+        where = (account.kind, account.unit, account.uid)
+        if where in holders:
+            first = accounts[holders[where]]
+            diagnostics.add(
+                path, line,
+                f"username {account.uid} of {account.kind} {account.unit} is held twice (also by the account "
+                f"at line {lines.line(('accounts', holders[where]))}, role {first.role})",
+                hint=STATE_HINT,
+            )
+            continue
+        holders[where] = len(accounts)
+        accounts.append(account)
+    if diagnostics:
+        raise InvalidInput(diagnostics)
+    return accounts
 
 
 def save(workspace_dir: Path, state: AccountsState) -> None:

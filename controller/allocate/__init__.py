@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from controller.allocate.collisions import check_state
 from controller.allocate.engine import allocate, district_key, vc_mac
 from controller.allocate.result import (
     Allocations,
@@ -17,7 +18,7 @@ from controller.allocate.result import (
     OldDistrictAllocation,
     OldUnitAllocation,
 )
-from controller.allocate.state import State, load_state, save_state, state_path
+from controller.allocate.state import State, load_state, load_state_with_lines, save_state, state_path
 from controller.errors import InvalidInput
 from controller.model import Mapping
 from controller.province import ProvinceConfig
@@ -61,10 +62,16 @@ def allocate_workspace(
     workspace, inputs: Validated, *, write: bool, today: dt.date | None = None
 ) -> tuple[State, Allocations, bool]:
     """(state, allocations, changed). With `write`, the caller must hold `workspace.lock()`."""
-    previous, diagnostics = load_state(workspace.state_dir)
+    today = today or dt.date.today()
+    previous, lines, diagnostics = load_state_with_lines(workspace.state_dir)
+    path = state_path(workspace.state_dir)
+    if not diagnostics:
+        diagnostics = check_state(previous, path, lines, inputs.province.quarantine, today)
     if diagnostics:
         raise InvalidInput(diagnostics)
-    state, allocations, found = allocate(inputs.mapping, inputs.province, previous, today)
+    state, allocations, found = allocate(
+        inputs.mapping, inputs.province, previous, today, state_path=path, state_lines=lines
+    )
     if found:
         raise InvalidInput(found)
     changed = state.generation != previous.generation or not state_path(workspace.state_dir).exists()

@@ -17,11 +17,13 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import TypeVar
 
 from netaddr import IPAddress, IPNetwork
 
 from controller.allocate.asn import commune_asn
+from controller.allocate.collisions import check_operator_addresses, overlaps, state_holders
 from controller.allocate.labels import choose_label
 from controller.allocate.pools import Pool, PoolExhausted
 from controller.allocate.result import (
@@ -48,6 +50,7 @@ from controller.names import ascii_fold, normalize, strip_type, unit_type
 from controller.names import label as _label
 from controller.names import province_label as _province_label
 from controller.province import ProvinceConfig, SiteSpec, Vlan, split_lan
+from controller.yamlio import LineIndex
 
 _NOT_LABEL = re.compile(r"[^a-z0-9]")
 # Labels of old units and districts are computed many times per run; the rule is pure.
@@ -129,13 +132,24 @@ def allocate(
     province: ProvinceConfig,
     previous: State,
     today: dt.date | None = None,
+    *,
+    state_path: Path | None = None,
+    state_lines: LineIndex | None = None,
 ) -> tuple[State, Allocations, Diagnostics]:
-    """New state, the allocations to render, and diagnostics (pool exhaustion); writes nothing."""
+    """New state, the allocations to render, and diagnostics (collisions, pool exhaustion);
+    writes nothing. `state_path`/`state_lines` name where the previous state holds what."""
     today = today or dt.date.today()
     diagnostics = Diagnostics()
     run = _Run(previous, province, today)
     successions = _successions_by_old_code(mapping)
     dlabels = district_labels(mapping)
+    diagnostics.extend(
+        check_operator_addresses(
+            province, previous, run.generation, today, legacy_identities(mapping), state_path, state_lines
+        )
+    )
+    if diagnostics:  # an operator address with two owners: allocate nothing around it
+        return run.state, _empty(province, previous), diagnostics
 
     _release_vanished(run, mapping, dlabels)
     _assign_labels(run, mapping, successions, dlabels)
@@ -151,8 +165,31 @@ def allocate(
     else:
         state.generation = previous.generation
         state.updated = previous.updated
+    for first, second in overlaps(state_holders(state)) if not diagnostics else ():
+        # The checks above should make this impossible; if it happens, render nothing.
+        diagnostics.add(
+            province.path, None,
+            f"allocation would give {second.network} to {second.what} while {first.network} is {first.what}",
+            hint="report this as a bug in mergectl, with province.yml and state/allocations.yml",
+        )
     allocations = _build_allocations(run, mapping, successions, dlabels, diagnostics)
     return state, allocations, diagnostics
+
+
+def legacy_identities(mapping: Mapping) -> dict[str, str]:
+    """How a `legacy_endpoints` key names its owner in the state (old units win, as below)."""
+    identities: dict[str, str] = {}
+    for district in mapping.old_districts():
+        key = district_key(district)
+        identities[key] = f"district:{key}"
+        if district.code:
+            identities[district.code] = f"district:{key}"
+    identities.update({code: f"unit:{code}" for code in mapping.old_units})
+    return identities
+
+
+def _empty(province: ProvinceConfig, previous: State) -> Allocations:
+    return Allocations(province=province.name, province_label=province.label, generation=previous.generation)
 
 
 def _changed(state: State, previous: State) -> bool:
@@ -387,7 +424,11 @@ def _assign_endpoints(
         entry = entries.get(owner)
         if link is not None and loopback is not None:
             if entry is not None and not entry.operator_assigned:
-                _release_endpoint(run, entry, owner, "replaced by operator-assigned addresses")
+                # Quarantine what the owner gives up, not an address the operator now assigns it.
+                if entry.link_prefix != str(link):
+                    run.release("prefix", entry.link_prefix, owner, "replaced by operator-assigned addresses")
+                if entry.loopback != str(loopback):
+                    run.release("address", entry.loopback, owner, "replaced by operator-assigned addresses")
             if entry is None or (entry.link_prefix, entry.loopback) != (str(link), str(loopback)):
                 entries[owner] = make(str(link), str(loopback), True)
             continue

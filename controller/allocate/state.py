@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from controller.errors import Diagnostics
-from controller.yamlio import atomic_write, parse_yaml
+from controller.yamlio import LineIndex, atomic_write, parse_yaml
 
 STATE_VERSION = 1
 HEADER = (
@@ -158,22 +158,43 @@ def state_path(state_dir: Path) -> Path:
 
 
 def load_state(state_dir: Path) -> tuple[State, Diagnostics]:
-    """The previous state, or an empty one when there is none yet."""
+    """The previous state, or an empty one when there is none yet; checked (`check_state`)."""
+    state, _lines, diagnostics = load_state_with_lines(state_dir)
+    return state, diagnostics
+
+
+def load_state_with_lines(state_dir: Path) -> tuple[State, LineIndex, Diagnostics]:
+    """The state, its line index (for messages naming `state/allocations.yml:LINE`) and its
+    problems: shape errors, then two owners of one prefix, loopback, label or e-doc code.
+    The quarantine needs the province's policy: `allocate_workspace` checks it."""
+    from controller.allocate.collisions import check_state
+
     path = state_path(state_dir)
     diagnostics = Diagnostics()
     if not path.exists():
-        return State(), diagnostics
-    data, _lines, found = parse_yaml(path)
+        return State(), LineIndex(), diagnostics
+    data, lines, found = parse_yaml(path)
     if found:
-        return State(), found
-    return from_dict(data, path, diagnostics), diagnostics
+        return State(), lines, found
+    state = from_dict(data, path, diagnostics)
+    if not diagnostics:
+        diagnostics.extend(check_state(state, path, lines))
+    return state, lines, diagnostics
+
+
+def state_text(state: State) -> str:
+    """The file as `save_state` writes it (plan compares it with the one on disk)."""
+    from controller.render.emit import to_yaml  # fast plain-data emitter (the state grows with the country)
+
+    comments = "".join(f"# {line}\n" for line in HEADER.splitlines())
+    return comments + to_yaml(to_dict(state))
 
 
 def save_state(state_dir: Path, state: State) -> Path:
     """Write atomically; the caller holds the workspace lock."""
-    path = state_path(state_dir)
-    from controller.render.emit import to_yaml  # fast plain-data emitter (the state grows with the country)
+    from controller.fsguard import remove_stale_temps
 
-    comments = "".join(f"# {line}\n" for line in HEADER.splitlines())
-    atomic_write(path, comments + to_yaml(to_dict(state)))
+    path = state_path(state_dir)
+    remove_stale_temps([path.parent])
+    atomic_write(path, state_text(state))
     return path

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from controller.errors import EXIT_FAILED, EXIT_OK
 from controller.run import NAMED_PLAYBOOKS, RunRequest, print_result, resolve_playbook, run_playbook
 
 
@@ -14,7 +15,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="run a playbook (site, commune, dns, ...) against the workspace's hosts or its lab",
         description="Run one of the product's playbooks through ansible-runner with the repository's "
         "ansible.cfg. Each run is recorded in DIR/reports/runs/<timestamp>-<playbook>/ with a "
-        "summary.json (ok/changed/failed per host). Exit 1 when any host failed or was unreachable.",
+        "summary.json (ok/changed/failed per host). Exit 5 when any host failed or was unreachable.",
         epilog="example: mergectl apply inventories/lamdong --lab --playbook site",
     )
     parser.add_argument(
@@ -34,18 +35,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--check", action="store_true", help="dry run: report what would change")
     parser.add_argument("--diff", action="store_true", help="show the changes to files and templates")
+    parser.add_argument(
+        "--vault-id",
+        action="append",
+        default=[],
+        metavar="[LABEL@]SOURCE",
+        help="vault password source, repeatable: a file, or an executable password script (a name ending "
+        "in -client is asked for LABEL with --vault-id); replaces DIR/.vault-pass. "
+        "ANSIBLE_VAULT_IDENTITY_LIST is honoured too",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from controller.errors import InvalidInput
+    from controller.secrets import check_secrets
+
+    playbook = resolve_playbook(args.playbook)
+    # Every secret the run will need, checked before the first play rather than in the middle.
+    missing = check_secrets(args.workspace, args.vault_id, need_tsig=playbook.stem in ("site", "dns"))
+    if missing:
+        raise InvalidInput(missing)
     request = RunRequest(
         workspace=args.workspace,
-        playbook=resolve_playbook(args.playbook),
+        playbook=playbook,
         limit=args.limit,
         lab=args.lab,
         check=args.check,
         diff=args.diff,
+        vault_ids=tuple(args.vault_id),
     )
     result = run_playbook(request)
     print_result(result)
-    return 0 if result.ok else 1
+    return EXIT_OK if result.ok else EXIT_FAILED

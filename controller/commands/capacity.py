@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Place one iDesk and one TTHC VM per new commune on integration_centre.hypervisors\n"
             "(ic_vms section of province.yml) against state/placement.yml, and show per host\n"
             "capacity after overcommit, used and free vCPU / GiB memory / GiB disk.\n"
-            "Read-only: `mergectl inventory` records new placements. Exit 2 when the plan does\n"
+            "Read-only: `mergectl inventory` records new placements. Exit 3 when the plan does\n"
             "not fit, with what is needed and what is free."
         ),
         epilog="example: mergectl capacity bt --vms",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from pathlib import Path
 
@@ -21,7 +20,9 @@ EXAMPLES = """examples:
   mergectl import --list
 
 Re-importing into an existing workspace rewrites mapping.yml, lists what changed
-and keeps province.yml, state/, staff/ and reports/ untouched."""
+and keeps province.yml, state/, staff/ and reports/ untouched. DIR/.gitignore keeps
+.vault-pass and other never-to-commit files out of the province's repository
+(missing entries are added; your own lines stay)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -93,21 +94,16 @@ def _previous_mapping(ws: Workspace, mapping: Mapping) -> Mapping | None:
 def _write_province_template(ws: Workspace, mapping: Mapping) -> None:
     if ws.province_path.exists():
         return
-    try:
-        province_module = importlib.import_module("controller.province")
-    except ModuleNotFoundError:
-        _progress("notice: controller.province is not available; province.yml not written")
-        return
+    from controller import province as province_module
+
     atomic_write(ws.province_path, province_module.province_template(mapping))
     print(f"wrote {ws.province_path} (commented defaults: review the domain, pools and sites)")
 
 
 def _check_province_against(ws: Workspace, mapping: Mapping) -> None:
     """After a re-import, say if the kept province.yml no longer fits the new mapping (not fatal)."""
-    try:
-        province_module = importlib.import_module("controller.province")
-    except ModuleNotFoundError:
-        return
+    from controller import province as province_module
+
     _, diagnostics = province_module.load_province(ws.province_path, mapping)
     if diagnostics:
         count = len(diagnostics)
@@ -122,6 +118,9 @@ def run(args: argparse.Namespace) -> int:
         return _list_provinces()
     if args.output is None:
         raise UserError("import needs -o DIR (the workspace folder to write)")
+    if args.output.exists() and not args.output.is_dir():
+        raise UserError(f"-o {args.output}: is a file, not a folder; give -o a new folder or an existing "
+                        "workspace (the folder holding mapping.yml)")
     mapping = _read_source(args)
     districts = len(mapping.old_districts())
     _progress(f"importing {len(mapping.new_units):,} new units of {mapping.province} formed from "
@@ -134,6 +133,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {ws.mapping_path}")
         had_province = ws.province_path.exists()
         _write_province_template(ws, mapping)
+        from controller import gitignore
+
+        added = gitignore.ensure(ws.dir)
+        if added:
+            print(f"wrote {ws.dir / gitignore.FILE_NAME} (never committed: {', '.join(added)})")
     if previous is not None:
         changes = mapping_changes(previous, mapping)
         if changes:

@@ -17,44 +17,60 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Validate the workspace, allocate what is new (state/allocations.yml, stable across re-runs)\n"
             "and render hosts.yml, group_vars/ and host_vars/ per docs/inventory-contract.md.\n"
             "Generated files carry a header; files without it are never overwritten.\n"
-            "Nothing is written when any input is invalid (exit 2)."
+            "Nothing is written when any input is invalid (exit 3), and nothing when the render\n"
+            "would change or retire more than 30 % of a kind's items (at least 10: gateways,\n"
+            "clients, communes, ...) unless --allow-mass-change is given (exit 4; `mergectl plan`\n"
+            "shows it in advance)."
         ),
         epilog="example: mergectl inventory bt && ansible-inventory -i bt --graph communes",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("workspace", type=Path, metavar="DIR", help="province workspace")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    parser.add_argument(
+        "--allow-mass-change",
+        action="store_true",
+        help="render even when more than 30 %% of a kind's items change (after reviewing `plan --diff`)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from controller.allocate import allocate_workspace, validated_inputs
-    from controller.render import build_inventory, write_workspace
+    from controller.allocate import validated_inputs
+    from controller.errors import Refused
+    from controller.plan import MASS_CHANGE_HINT
+    from controller.preview import preview
+    from controller.render import write_workspace
     from controller.render.writer import check_writable
 
     started = time.monotonic()
     workspace = Workspace(args.workspace)
-    inputs = validated_inputs(workspace)
+    inputs = validated_inputs(workspace)  # invalid input: exit before even the lock file is made
     with workspace.lock():
-        state, allocations, changed = allocate_workspace(workspace, inputs, write=False)
-        # Render in memory first: a contribution module's problem must leave the state untouched too.
-        tree, files = build_inventory(workspace, inputs.mapping, inputs.province, allocations)
-        check_writable(workspace.dir, files)  # a user's file in the way: refuse before touching the state
-        if changed:
+        # Everything in memory first (allocation, contribution modules, the comparison with the
+        # disk): a problem anywhere, or a refused mass change, leaves the state untouched too.
+        seen = preview(workspace, inputs)
+        if seen.refusals and not args.allow_mass_change:
+            raise Refused(seen.refusals, MASS_CHANGE_HINT.replace("DIR", str(workspace.dir)))
+        check_writable(workspace.dir, seen.files)  # a user's file in the way: refuse before the state
+        state, allocations, tree = seen.state, seen.allocations, seen.tree
+        if seen.state_changed:
             from controller.allocate import save_state
 
             save_state(workspace.state_dir, state)
-        written, unchanged, removed = write_workspace(workspace.dir, tree, files, allocations)
+        counts = write_workspace(workspace.dir, tree, seen.files, allocations)
     if not args.quiet:
         for note in allocations.notes:
             print(f"note: {note}")
+        if counts.stale_temps:
+            print(f"note: removed {counts.stale_temps} temporary file(s) left by an interrupted run")
         for item in allocations.released:
             print(f"quarantined: {item.kind} {item.value} ({item.owner}: {item.reason})")
         print(
             f"{workspace.dir}: {len(allocations.communes)} communes, {len(tree.host_vars)} hosts, "
             f"{len(tree.groups)} groups; generation {state.generation}"
-            f"{' (allocation changed)' if changed else ' (allocation unchanged)'}; "
-            f"files written {written}, unchanged {unchanged}, removed {removed} "
+            f"{' (allocation changed)' if seen.state_changed else ' (allocation unchanged)'}; "
+            f"files written {counts.written}, unchanged {counts.unchanged}, removed {counts.removed} "
             f"in {time.monotonic() - started:.2f}s"
         )
     return 0

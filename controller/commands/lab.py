@@ -18,7 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "its own, and write DIR/lab/hosts.yml, the connection overlay that 'mergectl apply --lab' "
         "adds to the inventory. 'check' tests, from each commune's LAN clients, the DHCP lease, every "
         "new commune name through the gateway's resolver, the core's loopback and the gateway's "
-        "policy (the Party VLAN never reaches the government VLAN), and exits 1 when a check fails.",
+        "policy (the Party VLAN never reaches the government VLAN), and exits 5 when a check fails.",
         epilog="examples: mergectl lab up inventories/lamdong --communes 2; "
         "mergectl lab check inventories/lamdong --limit muine-gw",
     )

@@ -1,4 +1,4 @@
-"""`mergectl plan DIR`: what `inventory` would change, per workstream and per commune; writes nothing."""
+"""`mergectl plan DIR`: what `inventory` would change, per workstream, per commune and per file."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from controller.errors import EXIT_CHANGES, EXIT_OK
 from controller.workspace import Workspace
-
-EXIT_CHANGES = 2  # with --detailed-exitcode, like terraform
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -16,18 +15,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "plan",
         help="show what would be created, renamed, kept for look-up and retired",
         description=(
-            "Allocate in memory (nothing is written to state/) and compare with the last render\n"
-            "(state/rendered.yml): per workstream and per commune, what would be created, renamed,\n"
-            "kept for look-up and retired. Exit 0; with --detailed-exitcode exit 2 when there are\n"
-            "changes (like terraform plan). Invalid input also exits 2, with its messages on stderr."
+            "Allocate and render in memory (nothing is written) and compare with the workspace:\n"
+            "per workstream and per commune, what would be created, renamed, kept for look-up and\n"
+            "retired (against state/rendered.yml), then every rendered file against the one on disk,\n"
+            "summarised per kind ('45 gateways: commune_vlans[gov].id 10 -> 11'); --diff adds the\n"
+            "unified diff. A change of more than 30 % of a kind's items (at least 10) is shown as\n"
+            "REFUSED: `inventory` needs --allow-mass-change for it.\n"
+            "Exit 0; with --detailed-exitcode exit 2 when there are changes (like terraform plan).\n"
+            "Invalid input exits 3 either way, with its messages on stderr."
         ),
-        epilog="example: mergectl plan bt -o   # also writes bt/reports/plan.md",
+        epilog="example: mergectl plan bt --diff -o   # also writes bt/reports/plan.md",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("workspace", type=Path, metavar="DIR", help="province workspace")
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
     parser.add_argument("--detailed-exitcode", action="store_true", help="exit 2 when there are changes")
-    parser.add_argument("--summary", action="store_true", help="print only the per-workstream summary")
+    parser.add_argument("--summary", action="store_true", help="print only the summaries")
+    parser.add_argument("--diff", action="store_true", help="also print the unified diff of every file")
     parser.add_argument(
         "-o",
         "--output",
@@ -41,38 +45,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def compute_plan(workspace: Workspace):  # returns controller.plan.Plan
-    from controller.allocate import allocate_workspace, validated_inputs
-    from controller.plan import diff
-    from controller.render import build_inventory, snapshot
-    from controller.yamlio import load_yaml
+    from controller.preview import preview
 
-    inputs = validated_inputs(workspace)
-    _state, allocations, _changed = allocate_workspace(workspace, inputs, write=False)
-    tree, _files = build_inventory(workspace, inputs.mapping, inputs.province, allocations)
-    rendered = workspace.state_dir / "rendered.yml"
-    previous = load_yaml(rendered)[0] if rendered.exists() else None
-    plan = diff(previous, snapshot(allocations, list(tree.host_vars)))
-    plan.notes.extend(allocations.notes)
-    plan.notes.extend(
-        f"would quarantine {item.kind} {item.value} ({item.owner}: {item.reason})"
-        for item in allocations.released
-    )
-    return plan
+    return preview(workspace).plan
 
 
 def run(args: argparse.Namespace) -> int:
+    import json
+
     from controller.plan import to_markdown, to_text
 
     workspace = Workspace(args.workspace)
     plan = compute_plan(workspace)
     if args.json:
-        print(plan.to_json())
+        data = json.loads(plan.to_json())
+        if args.diff:
+            data["diff"] = plan.diff_text()
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        sys.stdout.write(to_text(plan, detailed=not args.summary))
+        sys.stdout.write(to_text(plan, detailed=not args.summary, show_diff=args.diff))
     if args.output is not None:
         from controller.yamlio import atomic_write
 
         target = workspace.reports_dir / "plan.md" if str(args.output) == "-default-" else args.output
         atomic_write(target, to_markdown(plan, str(workspace.dir)))
         print(f"wrote {target}", file=sys.stderr)
-    return EXIT_CHANGES if args.detailed_exitcode and plan.has_changes else 0
+    return EXIT_CHANGES if args.detailed_exitcode and plan.has_changes else EXIT_OK

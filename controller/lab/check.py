@@ -32,6 +32,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+from controller.errors import EXIT_FAILED
 from controller.lab import podman
 from controller.lab.lifecycle import load_inventory
 from controller.lab.plan import (
@@ -527,4 +528,4 @@ def run_check(workspace: Path, limit: str | None = None, out: Printer = print) -
         out(f"not shown in the lab: {note}")
     failed = sum(1 for r in rows if r.failed)
     out(f"lab check {'PASSED' if not failed else 'FAILED'} in {time.monotonic() - started:.0f} s")
-    return 1 if failed else 0
+    return EXIT_FAILED if failed else 0

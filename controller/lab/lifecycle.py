@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from controller.errors import UserError
+from controller.errors import EXIT_FAILED, UserError
 from controller.lab import overlay as overlay_io
 from controller.lab import plumbing, podman
 from controller.lab.plan import (
@@ -293,4 +293,4 @@ def status(workspace: Path, out: Printer = print) -> int:
         out(f"{name:<44} {subnets}")
     overlay = overlay_io.overlay_path(workspace)
     out(f"overlay: {overlay}" + ("" if overlay.is_file() else " (missing: run 'mergectl lab up' again)"))
-    return 1 if unhealthy else 0
+    return EXIT_FAILED if unhealthy else 0

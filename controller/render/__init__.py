@@ -12,12 +12,13 @@ from typing import Any
 from controller import contrib
 from controller.allocate.result import Allocations
 from controller.errors import Diagnostics, InvalidInput
+from controller.fsguard import remove_stale_temps
 from controller.model import Mapping
 from controller.province import ProvinceConfig
 from controller.render.build import build_tree
 from controller.render.snapshot import snapshot
 from controller.render.tree import Group, InventoryTree
-from controller.render.writer import GENERATED_MARKER, dump, render_files, write_inventory
+from controller.render.writer import GENERATED_MARKER, WriteCounts, dump, render_files, write_inventory
 from controller.yamlio import atomic_write
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "build_inventory",
     "render_files",
     "snapshot",
+    "snapshot_text",
     "write_workspace",
 ]
 
@@ -46,11 +48,19 @@ def build_inventory(
     return tree, render_files(tree)
 
 
-def write_workspace(directory: Path, tree: InventoryTree, files: dict[str, str], allocations: Allocations):
+def snapshot_text(tree: InventoryTree, allocations: Allocations) -> str:
+    """`state/rendered.yml` as the render writes it (plan compares it like any other file)."""
+    return dump(snapshot(allocations, list(tree.host_vars)))
+
+
+def write_workspace(
+    directory: Path, tree: InventoryTree, files: dict[str, str], allocations: Allocations
+) -> WriteCounts:
     """Write the inventory and the snapshot; the caller holds the workspace lock."""
     counts = write_inventory(directory, files)
     rendered = Path(directory) / "state" / "rendered.yml"
-    text = dump(snapshot(allocations, list(tree.host_vars)))
+    text = snapshot_text(tree, allocations)
+    stale = remove_stale_temps([rendered.parent])
     if not rendered.exists() or rendered.read_text(encoding="utf-8") != text:
         atomic_write(rendered, text)
-    return counts
+    return WriteCounts(counts.written, counts.unchanged, counts.removed, counts.stale_temps + stale)

@@ -5,16 +5,22 @@ overwrites or removes files that start with it, so a user's own
 `host_vars/x.yml` or `group_vars/all/local.yml` is never touched (a clash is an
 error and nothing is written). Unchanged files are not rewritten (their mtime
 stays), each write is atomic (temp file + os.replace).
+
+`compare` is the one place that decides what a render changes: `write_inventory`
+writes exactly what it returns and `mergectl plan` shows exactly that, so the plan
+cannot say "no changes" while the render rewrites files.
 """
 
 from __future__ import annotations
 
 import os
 from contextlib import suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from controller.errors import Diagnostics, InvalidInput
+from controller.fsguard import escaping_symlink, remove_stale_temps
 from controller.render.emit import to_yaml
 from controller.render.tree import InventoryTree
 
@@ -25,6 +31,8 @@ HEADER = (
     "# or put your own variables in a file without this header (it is never touched).\n"
 )
 GENERATED_DIRS = ("host_vars", "group_vars")
+# Written beside the inventory by the same run: a link out of the workspace is refused for them too.
+STATE_FILES = ("state/allocations.yml", "state/rendered.yml")
 
 
 def dump(data: Any) -> str:
@@ -72,7 +80,8 @@ def is_generated(path: Path) -> bool:
 
 def _write(path: Path, text: str) -> None:
     """Temp file + os.replace: a reader never sees half a file. The temp name is per process,
-    and the workspace lock keeps other mergectl runs out."""
+    and the workspace lock keeps other mergectl runs out (so any other temp file of this
+    pattern is left over from an interrupted run: `remove_stale_temps`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -85,13 +94,80 @@ def _write(path: Path, text: str) -> None:
         raise
 
 
+@dataclass
+class FileChanges:
+    """What writing `files` into a workspace would do, file by file (paths relative to it)."""
+
+    created: dict[str, str] = field(default_factory=dict)  # path -> new text
+    changed: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (text on disk, new text)
+    removed: dict[str, str] = field(default_factory=dict)  # stale generated file -> its text
+    unchanged: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.created or self.changed or self.removed)
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError, UnicodeDecodeError):
+        return None
+
+
+def compare(directory: Path, files: dict[str, str]) -> FileChanges:
+    """What `write_inventory(directory, files)` would create, change and remove; reads only."""
+    directory = Path(directory)
+    changes = FileChanges()
+    for relative, text in files.items():
+        current = _read(directory / relative)
+        if current is None:
+            changes.created[relative] = text
+        elif current == text:
+            changes.unchanged.append(relative)
+        else:
+            changes.changed[relative] = (current, text)
+    for path in _generated_on_disk(directory):
+        relative = path.relative_to(directory).as_posix()
+        if relative not in files:
+            changes.removed[relative] = _read(path) or ""
+    return changes
+
+
+def _generated_on_disk(directory: Path) -> list[Path]:
+    """Generated files under host_vars/ and group_vars/, never through a symbolic link."""
+    found = []
+    for folder in GENERATED_DIRS:
+        top = directory / folder
+        if not top.is_dir() or top.is_symlink():
+            continue
+        for root, folders, names in os.walk(top):  # os.walk does not follow linked folders
+            folders[:] = [name for name in folders if not (Path(root) / name).is_symlink()]
+            for name in names:
+                path = Path(root) / name
+                if name.endswith(".yml") and not path.is_symlink() and is_generated(path):
+                    found.append(path)
+    return sorted(found)
+
+
 def check_writable(directory: Path, files: dict[str, str]) -> None:
-    """InvalidInput when any file to write exists without the generated header (a user's file)."""
+    """InvalidInput when a file to write exists without the generated header (a user's file) or
+    when a path would go through a symbolic link that leaves the workspace."""
     directory = Path(directory)
     diagnostics = Diagnostics()
-    for relative in sorted(files):
+    checked: dict[Path, Path | None] = {}
+    for relative in sorted({*files, *GENERATED_DIRS, *STATE_FILES}):
+        link = escaping_symlink(directory, Path(relative), checked)
+        if link is not None:
+            diagnostics.add(
+                link,
+                None,
+                f"is a symbolic link to {os.path.realpath(link)}, outside the workspace: "
+                "mergectl does not write through it",
+                hint="replace the link with a real folder or file inside the workspace",
+            )
+            continue
         path = directory / relative
-        if path.exists() and not is_generated(path):
+        if relative in files and path.exists() and not is_generated(path):
             diagnostics.add(
                 path,
                 1,
@@ -102,25 +178,26 @@ def check_writable(directory: Path, files: dict[str, str]) -> None:
         raise InvalidInput(diagnostics)
 
 
-def write_inventory(directory: Path, files: dict[str, str]) -> tuple[int, int, int]:
-    """(written, unchanged, removed). Refuses to overwrite files it did not generate."""
+@dataclass(frozen=True)
+class WriteCounts:
+    written: int
+    unchanged: int
+    removed: int
+    stale_temps: int  # temporary files an interrupted run left behind, removed now
+
+
+def write_inventory(directory: Path, files: dict[str, str]) -> WriteCounts:
+    """Write what `compare` found; refuses to overwrite files it did not generate.
+    The caller holds the workspace lock."""
     directory = Path(directory)
     check_writable(directory, files)
-    written = unchanged = removed = 0
-    for relative, text in files.items():
-        path = directory / relative
-        try:
-            if path.read_text(encoding="utf-8") == text:
-                unchanged += 1
-                continue
-        except (FileNotFoundError, UnicodeDecodeError):
-            pass
-        _write(path, text)
-        written += 1
-    wanted = {str(directory / relative) for relative in files}
-    for folder in GENERATED_DIRS:
-        for path in sorted((directory / folder).rglob("*.yml")) if (directory / folder).is_dir() else []:
-            if str(path) not in wanted and is_generated(path):
-                path.unlink()
-                removed += 1
-    return written, unchanged, removed
+    changes = compare(directory, files)
+    folders = {directory, *((directory / relative).parent for relative in files)}
+    stale = remove_stale_temps(folder for folder in folders if folder.is_dir())
+    for relative, text in {**changes.created, **{k: new for k, (_, new) in changes.changed.items()}}.items():
+        _write(directory / relative, text)
+    for relative in changes.removed:
+        (directory / relative).unlink()
+    return WriteCounts(
+        len(changes.created) + len(changes.changed), len(changes.unchanged), len(changes.removed), stale
+    )
