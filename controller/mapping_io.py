@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from controller.errors import Diagnostics
+from controller.limits import MAPPING_MAX_BYTES
 from controller.model import Mapping
 from controller.names import normalize
 from controller.sources.rows import Row, build_mapping
@@ -91,7 +92,7 @@ class _Reader:
 def read_mapping(path: str | Path) -> tuple[Mapping | None, Diagnostics]:
     """The mapping in `path`, or None and every problem found (never raises on bad input)."""
     path = Path(path)
-    data, index, diagnostics = parse_yaml(path)
+    data, index, diagnostics = parse_yaml(path, max_bytes=MAPPING_MAX_BYTES, what="mapping.yml")
     if data is None:
         return None, diagnostics
     reader = _Reader(path, index, diagnostics)

@@ -19,6 +19,7 @@ from typing import Any
 from netaddr import AddrFormatError, IPAddress, IPNetwork, IPSet
 
 from controller.errors import Diagnostics
+from controller.limits import PROVINCE_YML_MAX_BYTES
 from controller.model import Mapping
 from controller.names import normalize, province_label
 from controller.yamlio import KeyPath, LineIndex, parse_yaml
@@ -538,7 +539,7 @@ def valid_edoc_code(code: str) -> str | None:
 def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, Diagnostics]:
     """Read and validate `province.yml` against the mapping; (None, diagnostics) when it is unusable."""
     path = Path(path)
-    data, lines, diagnostics = parse_yaml(path)
+    data, lines, diagnostics = parse_yaml(path, max_bytes=PROVINCE_YML_MAX_BYTES, what="province.yml")
     if diagnostics:
         return None, diagnostics
     if not isinstance(data, dict):
