@@ -43,7 +43,7 @@ def _escape(match: re.Match[str]) -> str:
 
 @lru_cache(maxsize=1 << 16)  # names, codes and addresses repeat across thousands of files
 def _text(text: str) -> str:
-    if _PLAIN.match(text) and text.lower() not in _RESERVED:
+    if _PLAIN.fullmatch(text) and text.lower() not in _RESERVED:
         return text
     return _UNPRINTABLE.sub(_escape, json.dumps(text, ensure_ascii=False))
 
