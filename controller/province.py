@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from netaddr import AddrFormatError, IPAddress, IPNetwork, IPSet
+from netaddr import IPAddress, IPNetwork, IPSet
 
 from controller.errors import Diagnostics
 from controller.limits import PROVINCE_YML_MAX_BYTES
 from controller.model import Mapping
 from controller.names import normalize, province_label
+from controller.values import valid_domain
 from controller.yamlio import KeyPath, LineIndex, parse_yaml
+from controller.yamlreader import YamlReader
 
 POOL_NAMES = (
     "commune_lans",
@@ -37,7 +39,6 @@ SITE_ROLES = ("main", "secondary")
 ROUTING = ("static", "bgp")
 VC_ROOMS = ("gov", "party")
 
-_DOMAIN_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _VLAN_NAME = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
 _HOST_NAME = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 _SITE_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
@@ -388,143 +389,6 @@ legacy_endpoints: {{}}
 # --------------------------------------------------------------------------- loading
 
 
-class _Reader:
-    """Typed access to the raw dict that records a diagnostic (with line) for every bad value."""
-
-    def __init__(self, path: Path, raw: dict[str, Any], lines: LineIndex, diagnostics: Diagnostics):
-        self.path = path
-        self.raw = raw
-        self.lines = lines
-        self.diagnostics = diagnostics
-
-    def error(self, keypath: KeyPath, message: str, hint: str | None = None) -> None:
-        from controller.yamlio import key_path_text
-
-        self.diagnostics.add(
-            self.path, self.lines.line(keypath), message, key=key_path_text(keypath) or None, hint=hint
-        )
-
-    def get(self, keypath: KeyPath, default: Any = None) -> Any:
-        node: Any = self.raw
-        for part in keypath:
-            if isinstance(part, int):
-                if not isinstance(node, list) or part >= len(node):
-                    return default
-                node = node[part]
-            else:
-                if not isinstance(node, dict) or part not in node:
-                    return default
-                node = node[part]
-        return default if node is None and default is not None else node
-
-    def mapping(self, keypath: KeyPath) -> dict[str, Any]:
-        value = self.get(keypath, {})
-        if not isinstance(value, dict):
-            self.error(keypath, f"expected a mapping, got {type(value).__name__}")
-            return {}
-        return value
-
-    def sequence(self, keypath: KeyPath) -> list[Any]:
-        value = self.get(keypath, [])
-        if not isinstance(value, list):
-            self.error(keypath, f"expected a list, got {type(value).__name__}")
-            return []
-        return value
-
-    def network(self, keypath: KeyPath, value: Any = None, required: bool = True) -> IPNetwork | None:
-        value = self.get(keypath) if value is None else value
-        if value is None:
-            if required:
-                self.error(keypath, "missing CIDR prefix")
-            return None
-        try:
-            text = str(value)
-            if "/" not in text:
-                raise AddrFormatError("no prefix length")
-            network = IPNetwork(text)
-        except (AddrFormatError, ValueError, TypeError):
-            self.error(keypath, f"invalid CIDR prefix {value!r}", hint="write it like 10.64.0.0/14")
-            return None
-        if network.version != 4:
-            self.error(keypath, f"{network} is not IPv4")
-            return None
-        if network.network != network.ip:
-            self.error(keypath, f"{value} has host bits set", hint=f"use {network.cidr}")
-            return None
-        return network
-
-    def address(self, keypath: KeyPath, value: Any = None, required: bool = True) -> IPAddress | None:
-        value = self.get(keypath) if value is None else value
-        if value is None:
-            if required:
-                self.error(keypath, "missing address")
-            return None
-        text = str(value)
-        if text.endswith("/32"):
-            text = text[:-3]
-        try:
-            address = IPAddress(text)
-        except (AddrFormatError, ValueError, TypeError):
-            self.error(keypath, f"invalid IPv4 address {value!r}")
-            return None
-        if address.version != 4:
-            self.error(keypath, f"{value} is not IPv4")
-            return None
-        return address
-
-    def integer(self, keypath: KeyPath, low: int, high: int, default: int | None = None) -> int | None:
-        value = self.get(keypath, default)
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.error(keypath, f"expected an integer, got {value!r}")
-            return None
-        if not low <= value <= high:
-            self.error(keypath, f"{value} is out of range {low}..{high}")
-            return None
-        return value
-
-    def date(self, keypath: KeyPath, default: dt.date | None = None, required: bool = True) -> dt.date | None:
-        value = self.get(keypath)
-        if value is None:
-            if default is None and required:
-                self.error(keypath, "missing date (YYYY-MM-DD)")
-            return default
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.error(keypath, f"invalid date {value!r}", hint="write YYYY-MM-DD")
-            return default
-
-    def text(self, keypath: KeyPath, default: str = "") -> str:
-        value = self.get(keypath, default)
-        if value is None:
-            return default
-        if not isinstance(value, str | int | float):
-            self.error(keypath, f"expected text, got {type(value).__name__}")
-            return default
-        return str(value)
-
-    def domain(self, keypath: KeyPath, default: str) -> str:
-        value = self.text(keypath, default)
-        if not valid_domain(value):
-            self.error(
-                keypath,
-                f"invalid domain name {value!r}",
-                hint="lower-case ASCII labels of a-z 0-9 '-', dot-separated, e.g. lamdong.gov.vn",
-            )
-        return value
-
-
-def valid_domain(value: str) -> bool:
-    if not value or len(value) > 253 or value.endswith("."):
-        return False
-    labels = value.split(".")
-    return len(labels) >= 2 and all(_DOMAIN_LABEL.match(part) for part in labels)
-
-
 def valid_edoc_code(code: str) -> str | None:
     """None when `code` is a valid current-format code, else why not."""
     if len(code) > EDOC_MAX_LENGTH:
@@ -545,7 +409,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
     if not isinstance(data, dict):
         diagnostics.add(path, 1, "expected a mapping of provincial parameters at the top level")
         return None, diagnostics
-    reader = _Reader(path, data, lines, diagnostics)
+    reader = YamlReader(path, data, lines, diagnostics)
     label = province_label(mapping.province)
 
     name = reader.text(("province",), mapping.province)
@@ -642,7 +506,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
     return config, diagnostics
 
 
-def _read_commune_asns(reader: _Reader, core_asn: int | None, mapping: Mapping) -> AsnRange:
+def _read_commune_asns(reader: YamlReader, core_asn: int | None, mapping: Mapping) -> AsnRange:
     """The communes' AS range; every commune's derived AS must fit and differ from the core's."""
     keypath: KeyPath = ("data_network", "commune_asns")
     if core_asn is not None and (problem := reserved_asn_problem(core_asn)):
@@ -679,7 +543,7 @@ def _read_commune_asns(reader: _Reader, core_asn: int | None, mapping: Mapping) 
     return asns
 
 
-def _read_vlans(reader: _Reader) -> list[Vlan]:
+def _read_vlans(reader: YamlReader) -> list[Vlan]:
     vlans: list[Vlan] = []
     seen_ids: dict[int, str] = {}
     seen_names: set[str] = set()
@@ -707,7 +571,7 @@ def _read_vlans(reader: _Reader) -> list[Vlan]:
     return vlans
 
 
-def _read_vlan(reader: _Reader, keypath: KeyPath, default_prefixlen: int | None = None) -> Vlan | None:
+def _read_vlan(reader: YamlReader, keypath: KeyPath, default_prefixlen: int | None = None) -> Vlan | None:
     name = reader.text((*keypath, "name"))
     if not _VLAN_NAME.match(name):
         reader.error((*keypath, "name"), f"invalid VLAN name {name!r}", hint="lower-case, e.g. gov")
@@ -723,7 +587,7 @@ def _read_vlan(reader: _Reader, keypath: KeyPath, default_prefixlen: int | None 
     return Vlan(name, vlan_id, prefixlen, dhcp, reader.text((*keypath, "description")))
 
 
-def _read_vc_vlan(reader: _Reader, vlans: list[Vlan]) -> Vlan:
+def _read_vc_vlan(reader: YamlReader, vlans: list[Vlan]) -> Vlan:
     vlan = _read_vlan(reader, ("vc_vlan",), default_prefixlen=28)
     if vlan is None:
         return Vlan("vc", 40, 28, True)
@@ -737,7 +601,7 @@ def _read_vc_vlan(reader: _Reader, vlans: list[Vlan]) -> Vlan:
     return vlan
 
 
-def _read_servers(reader: _Reader, ic_prefix: IPNetwork | None, domain: str) -> list[Server]:
+def _read_servers(reader: YamlReader, ic_prefix: IPNetwork | None, domain: str) -> list[Server]:
     servers: list[Server] = []
     names: set[str] = set()
     addresses: dict[IPAddress, str] = {}
@@ -782,7 +646,7 @@ def _read_servers(reader: _Reader, ic_prefix: IPNetwork | None, domain: str) -> 
 
 
 def _read_hypervisors(
-    reader: _Reader, ic_prefix: IPNetwork | None, servers: list[Server]
+    reader: YamlReader, ic_prefix: IPNetwork | None, servers: list[Server]
 ) -> list[Hypervisor]:
     result: list[Hypervisor] = []
     taken = {server.address: server.name for server in servers}
@@ -815,7 +679,7 @@ def _read_hypervisors(
     return result
 
 
-def _read_edoc(reader: _Reader, label: str) -> EdocConfig:
+def _read_edoc(reader: YamlReader, label: str) -> EdocConfig:
     level1 = reader.text(("edoc", "level1"), KNOWN_LEVEL1.get(label, ""))
     if not EDOC_LEVEL1.match(level1):
         reader.error(
@@ -865,7 +729,7 @@ def _read_edoc(reader: _Reader, label: str) -> EdocConfig:
     return EdocConfig(level1, pattern, first_seq, tuple(issued), old_codes)
 
 
-def _read_sites(reader: _Reader, mapping: Mapping) -> dict[str, list[SiteSpec]]:
+def _read_sites(reader: YamlReader, mapping: Mapping) -> dict[str, list[SiteSpec]]:
     result: dict[str, list[SiteSpec]] = {}
     district_codes = district_identities(mapping)
     for code, items in reader.mapping(("sites",)).items():
@@ -931,7 +795,7 @@ def _read_sites(reader: _Reader, mapping: Mapping) -> dict[str, list[SiteSpec]]:
     return result
 
 
-def _read_vc_macs(reader: _Reader, mapping: Mapping) -> dict[str, dict[str, str]]:
+def _read_vc_macs(reader: YamlReader, mapping: Mapping) -> dict[str, dict[str, str]]:
     result: dict[str, dict[str, str]] = {}
     for code, rooms in reader.mapping(("vc_macs",)).items():
         code = str(code)
@@ -952,7 +816,7 @@ def _read_vc_macs(reader: _Reader, mapping: Mapping) -> dict[str, dict[str, str]
     return result
 
 
-def _read_legacy(reader: _Reader, mapping: Mapping) -> dict[str, LegacyEndpoint]:
+def _read_legacy(reader: YamlReader, mapping: Mapping) -> dict[str, LegacyEndpoint]:
     result: dict[str, LegacyEndpoint] = {}
     district_codes = district_identities(mapping)
     for key, item in reader.mapping(("legacy_endpoints",)).items():
@@ -983,7 +847,7 @@ def district_identities(mapping: Mapping) -> set[str]:
     return identities
 
 
-def _check_overlaps(reader: _Reader, named: dict[str, IPNetwork]) -> None:
+def _check_overlaps(reader: YamlReader, named: dict[str, IPNetwork]) -> None:
     items = sorted(named.items())
     for position, (first, first_net) in enumerate(items):
         for second, second_net in items[position + 1 :]:
@@ -999,7 +863,7 @@ def _check_overlaps(reader: _Reader, named: dict[str, IPNetwork]) -> None:
                 )
 
 
-def _check_operator_addresses(reader: _Reader, config: ProvinceConfig) -> None:
+def _check_operator_addresses(reader: YamlReader, config: ProvinceConfig) -> None:
     """Operator-assigned addresses may lie anywhere except in our other pools; never on one another."""
     foreign = {
         name: network
@@ -1038,7 +902,7 @@ def _check_operator_addresses(reader: _Reader, config: ProvinceConfig) -> None:
                     taken[integer] = owner
 
 
-def _check_capacity(reader: _Reader, config: ProvinceConfig, mapping: Mapping) -> None:
+def _check_capacity(reader: YamlReader, config: ProvinceConfig, mapping: Mapping) -> None:
     """Say needed vs available for every pool before the allocator starts (the whole plan must fit)."""
     communes = len(mapping.new_units)
     sites = sum(
