@@ -78,9 +78,12 @@ class YamlReader:
         key = str(keypath[-1])
         choices = sorted(allowed)
         close = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
-        guess = f"; did you mean {close[0]!r}?" if close else ""
+        if close:
+            guess = close[0]
+            self.error(keypath, f"unknown key {key!r}; did you mean {guess!r}?", hint=f"rename it to {guess}")
+            return
         hint = f"keys allowed here: {', '.join(choices)}" if choices else "nothing else is allowed here"
-        self.error(keypath, f"unknown key {key!r}{guess}", hint=hint)
+        self.error(keypath, f"unknown key {key!r}", hint=hint)
 
     def unknown_keys(self, keypath: KeyPath, allowed: Iterable[str]) -> None:
         """Report every key of the mapping at `keypath` that is not in `allowed`."""

@@ -98,7 +98,7 @@ def _write_province_template(ws: Workspace, mapping: Mapping) -> None:
     except ModuleNotFoundError:
         _progress("notice: controller.province is not available; province.yml not written")
         return
-    atomic_write(ws.province_path, province_module.province_template(mapping))
+    atomic_write(ws.province_path, province_module.province_template(mapping, ws.dir))
     print(f"wrote {ws.province_path} (commented defaults: review the domain, pools and sites)")
 
 

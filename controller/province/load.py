@@ -14,15 +14,16 @@ from controller.names import province_label
 from controller.province.checks import _check_capacity, _check_operator_addresses, _check_overlaps
 from controller.province.edoc import read_edoc
 from controller.province.model import (
-    DEFAULT_DEADLINES,
     NOWHERE,
     POOL_NAMES,
     ProvinceConfig,
     QuarantinePolicy,
     lan_prefixlen_for,
 )
+from controller.province.schema import check_keys
 from controller.province.sections import (
     read_commune_asns,
+    read_deadlines,
     read_hypervisors,
     read_servers,
     read_vc_vlan,
@@ -43,6 +44,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
         diagnostics.add(path, 1, "expected a mapping of provincial parameters at the top level")
         return None, diagnostics
     reader = YamlReader(path, data, lines, diagnostics)
+    check_keys(reader)
     label = province_label(mapping.province)
 
     name = reader.text(("province",), mapping.province)
@@ -50,7 +52,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
         reader.error(("province",), f"province {name!r} does not match mapping.yml's {mapping.province!r}")
     domain = reader.domain(("domain",), f"{label}.gov.vn")
     mail_domain = reader.domain(("mail_domain",), domain)
-    base_dn = reader.text(("directory_base_dn",), ",".join(f"dc={part}" for part in domain.split(".")))
+    base_dn = reader.dn(("directory_base_dn",), ",".join(f"dc={part}" for part in domain.split(".")))
 
     pools: dict[str, IPNetwork] = {}
     reader.mapping(("pools",))
@@ -72,11 +74,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
     core_asn = reader.integer(("data_network", "core_asn"), 1, 4294967295, default=64512)
     commune_asns = read_commune_asns(reader, core_asn, mapping)
 
-    deadlines = dict(DEFAULT_DEADLINES)
-    for key in reader.mapping(("deadlines",)):
-        value = reader.date(("deadlines", str(key)))
-        if value is not None:
-            deadlines[str(key)] = value
+    deadlines = read_deadlines(reader)
     lookup_until = reader.date(("lookup_until",), default=dt.date(2030, 7, 1))
 
     reader.mapping(("quarantine",))

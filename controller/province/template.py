@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from controller.model import Mapping
 from controller.names import province_label
 from controller.province.model import KNOWN_LEVEL1
+from controller.province.schema import modeline
 
 
 def default_domain(province: str) -> str:
@@ -16,11 +19,12 @@ def default_hypervisor_count(communes: int) -> int:
     return max(2, -(-communes // 30))
 
 
-def province_template(mapping: Mapping) -> str:
-    """A commented province.yml with defaults that make a fresh import work end to end."""
+def province_template(mapping: Mapping, workspace: Path | None = None) -> str:
+    """A commented province.yml with defaults that make a fresh import work end to end; its first
+    line points editors at the schema (relative to `workspace` when given)."""
     label = province_label(mapping.province)
     level1 = KNOWN_LEVEL1.get(label, "H00")
-    text = _TEMPLATE.format(
+    text = modeline(workspace) + "\n" + _TEMPLATE.format(
         province=mapping.province,
         label=label,
         domain=f"{label}.gov.vn",
@@ -47,6 +51,8 @@ _TEMPLATE = """\
 # province.yml: the parameters only the provincial IT department knows.
 # Written once by `mergectl import`; yours to edit from now on (re-imports keep it).
 # `mergectl validate DIR` checks it; `mergectl plan DIR` shows what a change does.
+# Keys and values: controller/province/province.schema.json (the line above lets editors
+# with the YAML language server complete and check them); unknown keys are errors.
 province: {province}
 domain: {domain}                  # communes get <label>.{domain}
 mail_domain: {domain}             # province-level mail; communes get <label>.{domain}
