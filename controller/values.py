@@ -68,11 +68,12 @@ def ipv4_address(value: Any) -> IPAddress:
 def ipv6_address(value: Any) -> IPAddress:
     """A global or unique-local IPv6 unicast address a host can be reached at, e.g. fd68::41."""
     text = _text(value, "an IPv6 address", "fd68::41")
-    if "/" in text:
-        raise BadValue(f"{text!r} has a prefix length", f"write the address alone: {text.split('/')[0]}")
     try:
         address = IPAddress(text)
     except (AddrFormatError, ValueError, TypeError):
+        alone = text.partition("/")[0]
+        if alone != text and _parses(alone):
+            raise BadValue(f"{text!r} has a prefix length", f"write the address alone: {alone}") from None
         raise BadValue(f"invalid IPv6 address {text!r}", "write it like fd68::41") from None
     if address.version != 6:
         raise BadValue(f"{text} is an IPv4 address where an IPv6 address is expected", "e.g. fd68::41")
@@ -87,6 +88,14 @@ def ipv6_address(value: Any) -> IPAddress:
         if test():
             raise BadValue(f"{text} is {what} address, not one a host can be reached at")
     return address
+
+
+def _parses(text: str) -> bool:
+    try:
+        IPAddress(text)
+    except (AddrFormatError, ValueError, TypeError):
+        return False
+    return True
 
 
 _MAC = re.compile(r"^[0-9a-f]{2}([:-])[0-9a-f]{2}(\1[0-9a-f]{2}){4}$")
@@ -155,7 +164,7 @@ def ldap_dn(value: Any) -> str:
     return text
 
 
-_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+_DATE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 
 
 def calendar_date(value: Any) -> dt.date:
@@ -173,7 +182,7 @@ def calendar_date(value: Any) -> dt.date:
         days = calendar.monthrange(year, month)[1]
         if not 1 <= day <= days:
             month_name = calendar.month_name[month]
-            raise BadValue(f"invalid date {text!r}: {month_name} {year} has {days} days", "write YYYY-MM-DD")
+            raise BadValue(f"invalid date {text!r}: {month_name} {year} has {days} days")
         return dt.date(year, month, day)
     try:
         return dt.date.fromisoformat(text)

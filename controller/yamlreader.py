@@ -42,11 +42,23 @@ class YamlReader:
     def _lookup(self, keypath: KeyPath) -> Any:
         node: Any = self.data
         for part in keypath:
-            in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-            if not (in_list or (isinstance(node, dict) and part in node)):
+            if isinstance(node, dict):
+                node = node[part] if part in node else self._unquoted_key(node, part)
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
                 return _MISSING
-            node = node[part]
+            if node is _MISSING:
+                return _MISSING
         return node
+
+    @staticmethod
+    def _unquoted_key(node: dict[Any, Any], part: str | int) -> Any:
+        # Key paths hold text, as the line index does; YAML reads an unquoted `22918:` as a number.
+        for key, value in node.items():
+            if not isinstance(key, str) and str(key) == part:
+                return value
+        return _MISSING
 
     def has(self, keypath: KeyPath) -> bool:
         """Whether the key is written in the file (even with an empty value)."""
@@ -134,9 +146,13 @@ class YamlReader:
             return None
         return value
 
-    def typed(self, keypath: KeyPath, parse: Callable[[Any], T], missing: str | None = None) -> T | None:
-        """`parse(value)`, or None: absent (an error `missing` when it is required) or bad (its error)."""
-        value = self.get(keypath)
+    def typed(
+        self, keypath: KeyPath, parse: Callable[[Any], T], missing: str | None = None, value: Any = _MISSING
+    ) -> T | None:
+        """`parse(value)` of the value at `keypath` (or of `value`, when the caller holds it already),
+        or None: absent (an error `missing` when it is required) or bad (its error)."""
+        if value is _MISSING:
+            value = self.get(keypath)
         if value is None:
             if missing is not None:
                 self.error(keypath, missing)

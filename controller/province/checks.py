@@ -5,7 +5,7 @@ from __future__ import annotations
 from netaddr import IPAddress, IPNetwork, IPSet
 
 from controller.model import Mapping
-from controller.province.model import NOWHERE, POOL_NAMES, ProvinceConfig
+from controller.province.model import NOWHERE, POOL_NAMES, VC_ROOMS, ProvinceConfig
 from controller.yamlio import KeyPath
 from controller.yamlreader import YamlReader
 
@@ -104,3 +104,38 @@ def blocks_available(free: IPSet, prefixlen: int) -> int:
     return sum(
         (1 << (prefixlen - block.prefixlen)) for block in free.iter_cidrs() if block.prefixlen <= prefixlen
     )
+
+
+
+def _check_macs(reader: YamlReader, config: ProvinceConfig, mapping: Mapping) -> None:
+    """Every video-conference room's MAC, given or generated, belongs to one room of the province:
+    a duplicate names both rooms, the first with its line."""
+    # allocate imports this package; the rule for generated MACs is allocate's own.
+    from controller.allocate.engine import vc_mac
+
+    given = sorted(
+        (reader.lines.line(("vc_macs", code, room)) or 0, code, room, mac)
+        for code, rooms in config.vc_macs.items()
+        for room, mac in rooms.items()
+    )
+    owners: dict[str, str] = {}
+    keypaths: dict[str, KeyPath] = {}
+    for line, code, room, mac in given:
+        if mac in owners:
+            reader.error(("vc_macs", code, room), f"MAC {mac} is also the MAC of {owners[mac]}",
+                         hint="every room's device has its own MAC")
+            continue
+        owners[mac] = f"the {room} room of commune {code} (line {line})"
+        keypaths[mac] = ("vc_macs", code, room)
+    for code in mapping.new_units:
+        for room in VC_ROOMS:
+            if room in config.vc_macs.get(code, {}):
+                continue
+            generated = vc_mac(config.label, code, room)
+            if generated in keypaths:
+                reader.error(
+                    keypaths[generated],
+                    f"MAC {generated} is also the generated MAC of the {room} room of commune {code} "
+                    "(which has no vc_macs entry)",
+                    hint=f"give that room its own MAC under vc_macs.{code}",
+                )

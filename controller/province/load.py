@@ -11,7 +11,12 @@ from controller.errors import Diagnostics
 from controller.limits import PROVINCE_YML_MAX_BYTES
 from controller.model import Mapping
 from controller.names import province_label
-from controller.province.checks import _check_capacity, _check_operator_addresses, _check_overlaps
+from controller.province.checks import (
+    _check_capacity,
+    _check_macs,
+    _check_operator_addresses,
+    _check_overlaps,
+)
 from controller.province.edoc import read_edoc
 from controller.province.model import (
     NOWHERE,
@@ -132,6 +137,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
     )
     _check_operator_addresses(reader, config)
     _check_capacity(reader, config, mapping)
+    _check_macs(reader, config, mapping)
     if diagnostics:
         return None, diagnostics
     return config, diagnostics

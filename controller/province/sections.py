@@ -146,7 +146,11 @@ def read_servers(reader: YamlReader, ic_prefix: IPNetwork | None, domain: str) -
         fqdn = reader.text((*keypath, "fqdn"), f"{name}.{domain}")
         if not valid_domain(fqdn):
             reader.error((*keypath, "fqdn"), f"invalid domain name {fqdn!r}")
-        ipv6 = reader.get((*keypath, "ipv6"))
+        ipv6 = reader.ipv6_address((*keypath, "ipv6"))
+        if ipv6 is not None:
+            if ipv6 in addresses:
+                reader.error((*keypath, "ipv6"), f"{ipv6} is also {addresses[ipv6]}'s address")
+            addresses[ipv6] = name
         if address is not None:
             if ic_prefix is not None and address not in ic_prefix:
                 reader.error(
@@ -157,7 +161,7 @@ def read_servers(reader: YamlReader, ic_prefix: IPNetwork | None, domain: str) -
             addresses[address] = name
         names.add(name)
         if address is not None:
-            servers.append(Server(name, role, address, fqdn, str(ipv6) if ipv6 else None))
+            servers.append(Server(name, role, address, fqdn, str(ipv6) if ipv6 is not None else None))
     for role in ("dataline_core", "dns_primary", "mail", "directory", "portal", "archive"):
         count = sum(1 for server in servers if server.role == role)
         if count != 1:

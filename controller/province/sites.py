@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from controller import values
 from controller.model import Mapping
 from controller.names import normalize
 from controller.province.model import ROUTING, SITE_ROLES, VC_ROOMS, LegacyEndpoint, SiteSpec
@@ -11,7 +12,6 @@ from controller.yamlio import KeyPath
 from controller.yamlreader import YamlReader
 
 _SITE_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
-_MAC = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 
 
 def read_sites(reader: YamlReader, mapping: Mapping) -> dict[str, list[SiteSpec]]:
@@ -90,13 +90,13 @@ def read_vc_macs(reader: YamlReader, mapping: Mapping) -> dict[str, dict[str, st
         if not isinstance(rooms, dict):
             reader.error(("vc_macs", code), "expected {gov: MAC, party: MAC}")
             continue
-        for room, mac in rooms.items():
-            mac = str(mac).lower()
+        for room, value in rooms.items():
+            keypath: KeyPath = ("vc_macs", code, str(room))
             if room not in VC_ROOMS:
-                reader.error(("vc_macs", code, str(room)), f"unknown room {room!r}", hint="gov or party")
-            elif not _MAC.match(mac):
-                reader.error(("vc_macs", code, str(room)), f"invalid MAC address {mac!r}")
-            else:
+                reader.error(keypath, f"unknown room {room!r}", hint="gov or party")
+                continue
+            mac = reader.typed(keypath, values.mac_address, value=value)
+            if mac is not None:
                 result.setdefault(code, {})[str(room)] = mac
     return result
 
