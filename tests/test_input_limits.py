@@ -19,7 +19,7 @@ import pytest
 from controller.cli import main
 from controller.errors import Diagnostics
 from controller.inputfiles import long_line, read_bytes
-from controller.limits import LINE_MAX_BYTES, MAPPING_MAX_BYTES, YAML_MAX_DEPTH
+from controller.limits import LINE_MAX_BYTES, MAPPING_MAX_BYTES, STAFF_CSV_MAX_BYTES, YAML_MAX_DEPTH
 from controller.yamlio import parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,10 +140,12 @@ def test_oversized_staff_list_is_refused(workspace: Path, capsys: pytest.Capture
     staff = workspace / "staff.csv"
     staff.write_text("commune_code,full_name,position\n", encoding="utf-8")
     with staff.open("r+b") as handle:
-        handle.truncate(40 * 2**20)
+        handle.truncate(STAFF_CSV_MAX_BYTES + 2**20)
     assert main(["accounts", "import", str(workspace), "--staff", str(staff)]) == 2
     err = capsys.readouterr().err
-    assert f"{staff}: file too large: 40.0 MiB, more than the 32.0 MiB allowed for a staff list" in err
+    limit = STAFF_CSV_MAX_BYTES // 2**20
+    expected = f"file too large: {limit + 1}.0 MiB, more than the {limit}.0 MiB allowed for a staff list"
+    assert f"{staff}: {expected}" in err
     assert not (workspace / "state" / "accounts.yml").exists()
 
 
