@@ -7,6 +7,7 @@ published schema rejects it too, so editors and mergectl agree.
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from pathlib import Path
 
 import jsonschema
@@ -199,3 +200,19 @@ def test_value_kinds_directly() -> None:
                          (calendar_date, "2023-02-29"), (calendar_date, "tomorrow")):
         with pytest.raises(BadValue):
             parse(value)
+
+
+def test_a_legacy_line_keyed_in_another_unicode_form_keeps_its_addresses(workspace: Path) -> None:
+    from controller.mapping_io import read_mapping
+    from controller.province import load_province
+
+    nfd = unicodedata.normalize("NFD", "Bình Thuận/Huyện Hàm Thuận Bắc")
+    entry = "{link_prefix: 10.10.5.6/31, loopback: 10.10.250.7, line_id: BTN-1}"
+    _edit(workspace / "province.yml", "legacy_endpoints: {}", f'legacy_endpoints:\n  "{nfd}": {entry}')
+    mapping, _ = read_mapping(workspace / "mapping.yml")
+    assert mapping is not None
+    config, diagnostics = load_province(workspace / "province.yml", mapping)
+    assert config is not None, [str(item) for item in diagnostics]
+    line = config.legacy_endpoints[unicodedata.normalize("NFC", nfd)]
+    assert (str(line.link_prefix), str(line.loopback)) == ("10.10.5.6/31", "10.10.250.7")
+    assert line.line_id == "BTN-1"

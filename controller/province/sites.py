@@ -104,9 +104,11 @@ def read_vc_macs(reader: YamlReader, mapping: Mapping) -> dict[str, dict[str, st
 def read_legacy(reader: YamlReader, mapping: Mapping) -> dict[str, LegacyEndpoint]:
     result: dict[str, LegacyEndpoint] = {}
     district_codes = district_identities(mapping)
-    for key, item in reader.mapping(("legacy_endpoints",)).items():
-        key = normalize(str(key))
-        keypath: KeyPath = ("legacy_endpoints", key)
+    for written, item in reader.mapping(("legacy_endpoints",)).items():
+        key = normalize(str(written))
+        # Values are looked up (and lines found) under the key as written: an NFD spelling of
+        # "Bình Thuận/Huyện X" must not lose its line's addresses to the normalised name.
+        keypath: KeyPath = ("legacy_endpoints", str(written))
         if key not in mapping.old_units and key not in district_codes:
             reader.error(keypath, f"no old unit or district with code {key} in mapping.yml")
             continue
