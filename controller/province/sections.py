@@ -1,4 +1,5 @@
-"""Readers of the network core and Integration Centre sections: VLANs, AS numbers, servers, hypervisors."""
+"""Readers of the network core, Integration Centre and plan sections: VLANs, AS numbers, servers,
+hypervisors, deadlines."""
 
 from __future__ import annotations
 
