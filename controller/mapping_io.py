@@ -25,10 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from controller.errors import Diagnostics
+from controller.limits import MAPPING_MAX_BYTES
 from controller.model import Mapping
 from controller.names import normalize
 from controller.sources.rows import Row, build_mapping
-from controller.yamlio import KeyPath, LineIndex, key_path_text, parse_yaml
+from controller.yamlio import KeyPath, key_path_text, parse_yaml
+from controller.yamlreader import YamlReader
 
 FORMAT = 1
 TOP_KEYS = ("format", "province", "source", "new_units")
@@ -36,72 +38,61 @@ UNIT_KEYS = ("code", "name", "latitude", "longitude", "formed_from")
 OLD_KEYS = ("code", "name", "district", "district_code", "province", "primary")
 
 
-class _Reader:
-    """Field checks of one mapping.yml, every problem recorded with its line and key path."""
+def _where(reader: YamlReader, keypath: KeyPath) -> KeyPath:
+    """The key itself when it is written, else its parent (a missing key has no line of its own)."""
+    return keypath if reader.has(keypath) else keypath[:-1]
 
-    def __init__(self, path: Path, index: LineIndex, diagnostics: Diagnostics) -> None:
-        self.path = path
-        self.index = index
-        self.diagnostics = diagnostics
 
-    def error(self, key_path: KeyPath, message: str, hint: str | None = None) -> None:
-        self.diagnostics.add(self.path, self.index.line(key_path), message,
-                             key=key_path_text(key_path) or None, hint=hint)
+def _text(reader: YamlReader, keypath: KeyPath) -> str | None:
+    key = keypath[-1]
+    value = reader.get(keypath)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        reader.error(_where(reader, keypath), f"{key} is missing or empty")
+        return None
+    if not isinstance(value, str):
+        reader.error(keypath, f"{key} must be text, got {value!r}")
+        return None
+    return normalize(value)
 
-    def unknown_keys(self, data: dict, allowed: tuple[str, ...], key_path: KeyPath) -> None:
-        for key in data:
-            if key not in allowed:
-                self.error((*key_path, str(key)), f"unknown key {key!r} (allowed: {', '.join(allowed)})")
 
-    def text(self, data: dict, key: str, key_path: KeyPath) -> str | None:
-        value = data.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            self.error((*key_path, key) if key in data else key_path, f"{key} is missing or empty")
-            return None
-        if not isinstance(value, str):
-            self.error((*key_path, key), f"{key} must be text, got {value!r}")
-            return None
-        return normalize(value)
+def _code(reader: YamlReader, keypath: KeyPath, *, required: bool = True) -> str | None:
+    key = keypath[-1]
+    value = reader.get(keypath)
+    if value is None or value == "":
+        if required:
+            reader.error(_where(reader, keypath), f"{key} is missing or empty")
+        return None if required else ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        reader.error(keypath, f"{key} {value} must be quoted text to keep leading zeros",
+                     hint=f'write {key}: "{value}"')
+        return None
+    if not isinstance(value, str) or not value.strip().isdigit() or not value.strip().isascii():
+        reader.error(keypath, f"{key} {value!r} is not a numeric code (digits only)")
+        return None
+    return value.strip()
 
-    def code(self, data: dict, key: str, key_path: KeyPath, *, required: bool = True) -> str | None:
-        value = data.get(key)
-        if value is None or value == "":
-            if required:
-                self.error((*key_path, key) if key in data else key_path, f"{key} is missing or empty")
-            return None if required else ""
-        if isinstance(value, int) and not isinstance(value, bool):
-            self.error((*key_path, key), f"{key} {value} must be quoted text to keep leading zeros",
-                       hint=f'write {key}: "{value}"')
-            return None
-        if not isinstance(value, str) or not value.strip().isdigit() or not value.strip().isascii():
-            self.error((*key_path, key), f"{key} {value!r} is not a numeric code (digits only)")
-            return None
-        return value.strip()
 
-    def coordinate(self, data: dict, key: str, key_path: KeyPath) -> float | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.error((*key_path, key), f"{key} must be a number, got {value!r}")
-            return None
-        return float(value)
+def _coordinate(reader: YamlReader, keypath: KeyPath) -> float | None:
+    if reader.get(keypath) is None:
+        return None
+    value = reader.number(keypath, -180.0, 180.0)
+    return None if value is None else float(value)
 
 
 def read_mapping(path: str | Path) -> tuple[Mapping | None, Diagnostics]:
     """The mapping in `path`, or None and every problem found (never raises on bad input)."""
     path = Path(path)
-    data, index, diagnostics = parse_yaml(path)
+    data, index, diagnostics = parse_yaml(path, max_bytes=MAPPING_MAX_BYTES, what="mapping.yml")
     if data is None:
         return None, diagnostics
-    reader = _Reader(path, index, diagnostics)
+    reader = YamlReader(path, data, index, diagnostics)
     if not isinstance(data, dict):
         reader.error((), "mapping.yml must be a mapping with keys " + ", ".join(TOP_KEYS))
         return None, diagnostics
-    reader.unknown_keys(data, TOP_KEYS, ())
+    reader.unknown_keys((), TOP_KEYS)
     if data.get("format") != FORMAT:
         reader.error(("format",), f"format must be {FORMAT}, got {data.get('format')!r}")
-    province = reader.text(data, "province", ())
+    province = _text(reader, ("province",))
     source = data.get("source") or {}
     if not isinstance(source, dict):
         reader.error(("source",), "source must be a mapping")
@@ -118,11 +109,11 @@ def read_mapping(path: str | Path) -> tuple[Mapping | None, Diagnostics]:
         if not isinstance(unit, dict):
             reader.error(unit_path, "each new unit must be a mapping with code, name and formed_from")
             continue
-        reader.unknown_keys(unit, UNIT_KEYS, unit_path)
-        code = reader.code(unit, "code", unit_path)
-        name = reader.text(unit, "name", unit_path)
-        latitude = reader.coordinate(unit, "latitude", unit_path)
-        longitude = reader.coordinate(unit, "longitude", unit_path)
+        reader.unknown_keys(unit_path, UNIT_KEYS)
+        code = _code(reader, (*unit_path, "code"))
+        name = _text(reader, (*unit_path, "name"))
+        latitude = _coordinate(reader, (*unit_path, "latitude"))
+        longitude = _coordinate(reader, (*unit_path, "longitude"))
         if code is not None:
             if code in first_line_of_code:
                 reader.error((*unit_path, "code"),
@@ -140,13 +131,13 @@ def read_mapping(path: str | Path) -> tuple[Mapping | None, Diagnostics]:
             if not isinstance(old, dict):
                 reader.error(old_path, "each old unit must be a mapping with " + ", ".join(OLD_KEYS))
                 continue
-            reader.unknown_keys(old, OLD_KEYS, old_path)
+            reader.unknown_keys(old_path, OLD_KEYS)
             fields = (
-                reader.code(old, "code", old_path),
-                reader.text(old, "name", old_path),
-                reader.text(old, "district", old_path),
-                reader.code(old, "district_code", old_path, required=False),
-                reader.text(old, "province", old_path),
+                _code(reader, (*old_path, "code")),
+                _text(reader, (*old_path, "name")),
+                _text(reader, (*old_path, "district")),
+                _code(reader, (*old_path, "district_code"), required=False),
+                _text(reader, (*old_path, "province")),
             )
             primary = old.get("primary")
             if not isinstance(primary, bool):

@@ -2,7 +2,8 @@
 
 Reading keeps a `LineIndex` (key path -> 1-based line) built from the composed
 node tree, so every check can report `FILE:LINE [key.path]: message`. Bad files
-(undecodable, empty, binary, YAML syntax errors) are diagnostics, never tracebacks.
+(undecodable, empty, binary, too large, YAML syntax errors, alias bombs) are diagnostics,
+never tracebacks.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from typing import Any
 
 import yaml
 
+from controller import inputfiles
 from controller.errors import Diagnostics, InvalidInput
+from controller.limits import GENERATED_YAML_MAX_BYTES
+from controller.yamlguard import check_bounds
 
 KeyPath = tuple[str | int, ...]
 
@@ -90,44 +94,73 @@ def _index_nodes(root: yaml.Node, index: LineIndex) -> list[tuple[int, str]]:
 
 # libyaml's parser when PyYAML was built with it: reading a whole province's mapping is
 # dominated by parsing, and the pure-Python parser is ~10x slower.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_text(path: Path, diagnostics: Diagnostics) -> str | None:
-    """UTF-8 text of `path` (BOM dropped), or None plus a diagnostic (missing/empty/binary/undecodable)."""
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loading where a value that cannot be built is a diagnostic with its line, never a crash."""
+
+
+def _date_or_text(loader: Any, node: yaml.ScalarNode) -> Any:
+    # `2025-06-31` looks like a date to the resolver but datetime refuses it (ValueError at
+    # load time, before any reader knows where it was). Kept as text, the reader of that
+    # key reports it with its line and what is wrong with it.
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        diagnostics.add(path, None, "file not found")
-        return None
-    except OSError as error:
-        diagnostics.add(path, None, f"cannot read: {error.strerror}")
-        return None
-    if not raw.strip():
-        diagnostics.add(path, None, "file is empty")
-        return None
-    if b"\x00" in raw:
-        diagnostics.add(path, None, "file is binary (contains NUL bytes), expected UTF-8 text")
-        return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        diagnostics.add(
-            path, line, f"not valid UTF-8 (byte 0x{raw[error.start]:02x})", hint="save the file as UTF-8"
-        )
-        return None
-    return text
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, TypeError, AttributeError):
+        return loader.construct_scalar(node)
 
 
-def parse_yaml(path: Path) -> tuple[Any, LineIndex, Diagnostics]:
-    """(data or None, line index, diagnostics) of a YAML file; never raises on bad input."""
+def _strict(kind: str, construct: Any) -> Any:
+    def build(loader: Any, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            # Only an explicit tag (`!!int abc`) gets here: the resolver tags plain scalars
+            # by patterns the constructors accept.
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not {kind}", node.start_mark
+            ) from None
+
+    return build
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
+for _tag, _kind, _construct in (
+    ("int", "an integer", yaml.constructor.SafeConstructor.construct_yaml_int),
+    ("float", "a number", yaml.constructor.SafeConstructor.construct_yaml_float),
+    ("bool", "true or false", yaml.constructor.SafeConstructor.construct_yaml_bool),
+):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _strict(_kind, _construct))
+
+
+def read_text(
+    path: Path,
+    diagnostics: Diagnostics,
+    *,
+    max_bytes: int = GENERATED_YAML_MAX_BYTES,
+    what: str = "this file",
+) -> str | None:
+    """UTF-8 text of `path` (BOM dropped) within the size and line limits, or None plus a diagnostic."""
+    return inputfiles.read_text(path, diagnostics, max_bytes=max_bytes, what=what)
+
+
+def parse_yaml(
+    path: Path, *, max_bytes: int = GENERATED_YAML_MAX_BYTES, what: str = "this file"
+) -> tuple[Any, LineIndex, Diagnostics]:
+    """(data or None, line index, diagnostics) of a YAML file; never raises on bad input.
+
+    Bounded: the file's size and line length (`controller.inputfiles`), then its nesting
+    and alias expansion (`controller.yamlguard`), all before a node is built.
+    """
     diagnostics = Diagnostics()
     index = LineIndex()
-    text = read_text(path, diagnostics)
+    text = read_text(path, diagnostics, max_bytes=max_bytes, what=what)
     if text is None:
         return None, index, diagnostics
     try:
+        if not check_bounds(text, path, diagnostics):
+            return None, index, diagnostics
         # One parse: compose the node tree (for line numbers), then construct from it.
         loader = _Loader(text)
         try:

@@ -28,6 +28,8 @@ from pathlib import Path
 
 from controller.accounts.usernames import base_username, fold_word, name_words, valid_username
 from controller.errors import Diagnostics
+from controller.inputfiles import check_line_length, read_bytes
+from controller.limits import STAFF_CSV_MAX_BYTES
 from controller.names import normalize
 
 COMMUNE_REQUIRED = ("commune_code", "full_name", "position")
@@ -106,13 +108,11 @@ def read_staff(
     """Rows of a staff list. `commune_codes`: the new units of mapping.yml. `districts`: code or
     normalised name -> district key (ambiguous names map to ""). Problems go to `diagnostics`."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        diagnostics.add(path, None, f"cannot read the staff list: {error.strerror}")
+    data = read_bytes(path, diagnostics, max_bytes=STAFF_CSV_MAX_BYTES, what="a staff list")
+    if data is None:
         return []
     text = decode(path, data, diagnostics)
-    if text is None:
+    if text is None or not check_line_length(path, data, diagnostics):
         return []
     reader = csv.reader(io.StringIO(text, newline=""))
     try:

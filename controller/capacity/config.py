@@ -15,7 +15,8 @@ from typing import Any
 
 from controller.capacity.model import Hypervisor, Overcommit, Profile
 from controller.errors import Diagnostics
-from controller.yamlio import KeyPath, LineIndex, key_path_text
+from controller.yamlio import KeyPath, LineIndex
+from controller.yamlreader import YamlReader
 
 SECTION = "ic_vms"
 SYSTEMS = ("idesk", "tthc")  # host name prefixes, in placement order
@@ -87,53 +88,14 @@ ic_vms:
 """
 
 
-class _Section:
-    """Typed reads of `ic_vms` that record `FILE:LINE [key]` diagnostics for bad values."""
+def _number(section: YamlReader, keypath: KeyPath, default: float, low: float, high: float) -> float:
+    value = section.number(keypath, low, high, default)
+    return default if value is None else value
 
-    def __init__(self, raw: dict[str, Any], lines: LineIndex, path: Path, diagnostics: Diagnostics):
-        self.raw = raw
-        self.lines = lines
-        self.path = path
-        self.diagnostics = diagnostics
 
-    def error(self, keypath: KeyPath, message: str, hint: str | None = None) -> None:
-        self.diagnostics.add(self.path, self.lines.line(keypath), message,
-                             key=key_path_text(keypath), hint=hint)
-
-    def get(self, keypath: KeyPath, default: Any = None) -> Any:
-        node: Any = self.raw
-        for part in keypath:
-            in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-            if not (in_list or (isinstance(node, dict) and part in node)):
-                return default
-            node = node[part]
-        return default if node is None else node
-
-    def mapping(self, keypath: KeyPath) -> dict[str, Any]:
-        value = self.get(keypath, {})
-        if not isinstance(value, dict):
-            self.error(keypath, "expected a mapping")
-            return {}
-        return value
-
-    def number(self, keypath: KeyPath, default: float, low: float, high: float,
-               integer: bool = False) -> float:
-        value = self.get(keypath, default)
-        wrong_type = isinstance(value, bool) or not isinstance(value, int | float)
-        if wrong_type or (integer and not isinstance(value, int)):
-            self.error(keypath, f"expected {'a whole number' if integer else 'a number'}, got {value!r}")
-            return default
-        if not low <= value <= high:
-            self.error(keypath, f"{value} is outside {low:g}..{high:g}")
-            return default
-        return value
-
-    def text(self, keypath: KeyPath, default: str = "") -> str:
-        value = self.get(keypath, default)
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            self.error(keypath, f"expected text, got {value!r}")
-            return default
-        return str(value).strip()
+def _whole(section: YamlReader, keypath: KeyPath, default: int, low: int, high: int) -> int:
+    value = section.integer(keypath, low, high, default)
+    return default if value is None else value
 
 
 def read_ic_config(
@@ -144,16 +106,16 @@ def read_ic_config(
     diagnostics: Diagnostics,
 ) -> IcConfig:
     """The section with defaults for what is absent; every bad value becomes a diagnostic."""
-    section = _Section(raw or {}, lines, path, diagnostics)
+    section = YamlReader(path, raw or {}, lines, diagnostics)
     top = section.get((SECTION,), {})
     if not isinstance(top, dict):
         section.error((SECTION,), "expected a mapping (see the commented template)")
         return IcConfig(hypervisors)
     base: KeyPath = (SECTION,)
     overcommit = Overcommit(
-        cpu=section.number((*base, "overcommit", "cpu"), 4.0, 0.1, 32.0),
-        memory=section.number((*base, "overcommit", "memory"), 1.0, 0.1, 4.0),
-        disk=section.number((*base, "overcommit", "disk"), 1.0, 0.1, 10.0),
+        cpu=_number(section, (*base, "overcommit", "cpu"), 4.0, 0.1, 32.0),
+        memory=_number(section, (*base, "overcommit", "memory"), 1.0, 0.1, 4.0),
+        disk=_number(section, (*base, "overcommit", "disk"), 1.0, 0.1, 10.0),
     )
     profiles: dict[str, Profile] = {}
     given = section.mapping((*base, "profiles"))
@@ -170,13 +132,12 @@ def read_ic_config(
             continue
         profiles[name] = Profile(
             name,
-            vcpu=int(section.number((*keypath, "vcpu"), default.vcpu, 1, 512, integer=True)),
-            memory_gib=int(section.number((*keypath, "memory_gib"), default.memory_gib, 1, 4096,
-                                          integer=True)),
-            disk_gib=int(section.number((*keypath, "disk_gib"), default.disk_gib, 1, 65536, integer=True)),
+            vcpu=_whole(section, (*keypath, "vcpu"), default.vcpu, 1, 512),
+            memory_gib=_whole(section, (*keypath, "memory_gib"), default.memory_gib, 1, 4096),
+            disk_gib=_whole(section, (*keypath, "disk_gib"), default.disk_gib, 1, 65536),
         )
-    offset = int(section.number((*base, "first_host_offset"), 10, 2, 4096, integer=True))
-    procedure_set = section.text((*base, "tthc_procedure_set"), "commune-2025")
+    offset = _whole(section, (*base, "first_host_offset"), 10, 2, 4096)
+    procedure_set = section.text((*base, "tthc_procedure_set"), "commune-2025").strip()
     procedures: list[Procedure] = []
     raw_procedures = section.get((*base, "tthc_procedures"), list(DEFAULT_PROCEDURES))
     if not isinstance(raw_procedures, list):
@@ -188,8 +149,8 @@ def read_ic_config(
         if not isinstance(item, dict):
             section.error(keypath, "expected {code, name, field}")
             continue
-        code = section.text((*keypath, "code"))
-        name = section.text((*keypath, "name"))
+        code = section.text((*keypath, "code")).strip()
+        name = section.text((*keypath, "name")).strip()
         if not name:
             section.error((*keypath, "name"), "a procedure needs a name")
         if code and not PROCEDURE_CODE.match(code):
@@ -199,17 +160,14 @@ def read_ic_config(
         if identity in seen:
             section.error(keypath, f"procedure {identity!r} is listed twice")
         seen.add(identity)
-        procedures.append(Procedure(code, name, section.text((*keypath, "field"))))
-    enabled = section.get((*base, "sms", "enabled"), False)
-    if not isinstance(enabled, bool):
-        section.error((*base, "sms", "enabled"), "expected true or false")
-        enabled = False
-    brandname = section.text((*base, "sms", "brandname"))
+        procedures.append(Procedure(code, name, section.text((*keypath, "field")).strip()))
+    enabled = section.boolean((*base, "sms", "enabled"), False)
+    brandname = section.text((*base, "sms", "brandname")).strip()
     if brandname and not BRANDNAME.match(brandname):
         section.error((*base, "sms", "brandname"),
                       f"{brandname!r}: a brandname is 1-11 of A-Z a-z 0-9 space . _ -")
-    sms = SmsSettings(enabled, section.text((*base, "sms", "provider")), brandname,
-                      section.text((*base, "sms", "api_url")))
+    sms = SmsSettings(enabled, section.text((*base, "sms", "provider")).strip(), brandname,
+                      section.url((*base, "sms", "api_url")))
     if sms.enabled and not (sms.provider and sms.brandname):
         section.error((*base, "sms"), "SMS is enabled but provider or brandname is empty")
     return IcConfig(hypervisors, overcommit, profiles, offset, procedure_set, tuple(procedures), sms)

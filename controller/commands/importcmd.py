@@ -96,7 +96,7 @@ def _write_province_template(ws: Workspace, mapping: Mapping) -> None:
         return
     from controller import province as province_module
 
-    atomic_write(ws.province_path, province_module.province_template(mapping))
+    atomic_write(ws.province_path, province_module.province_template(mapping, ws.dir))
     print(f"wrote {ws.province_path} (commented defaults: review the domain, pools and sites)")
 
 

@@ -15,10 +15,12 @@ import io
 from pathlib import Path
 
 from controller.errors import Diagnostics
+from controller.inputfiles import read_text
+from controller.limits import MAPPING_MAX_BYTES
 from controller.model import Mapping
 from controller.names import normalize
 from controller.sources.rows import Row, build_mapping, mapping_rows
-from controller.yamlio import atomic_write, read_text
+from controller.yamlio import atomic_write
 
 COLUMNS = (
     "old_province", "old_district", "old_unit", "old_code", "new_province", "new_unit", "new_code", "primary",
@@ -98,7 +100,7 @@ def read_csv(path: str | Path) -> tuple[Mapping | None, Diagnostics]:
     """The mapping in a CSV file, or None and every problem found (never raises on bad input)."""
     path = Path(path)
     diagnostics = Diagnostics()
-    text = read_text(path, diagnostics)
+    text = read_text(path, diagnostics, max_bytes=MAPPING_MAX_BYTES, what="a mapping CSV")
     if text is None:
         return None, diagnostics
     rows = _parse_rows(path, text, diagnostics)
