@@ -25,7 +25,7 @@ def _load(name: str, path: Path):
     return module
 
 
-archive = _load("decom_archive", ROOT / "roles/decom/module_utils/decom_archive.py")
+archive = _load("decommission_archive", ROOT / "module_utils/decommission_archive.py")
 text = _load("archive_text", ROOT / "roles/archive_server/files/archive_text.py")
 
 NAMES = ["Quyết định số 1234-QĐ-UBND.txt", "Hồ sơ một cửa/Danh sách đất đai.csv", "Nội quy.md"]

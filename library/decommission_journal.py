@@ -11,7 +11,7 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 
 DOCUMENTATION = r"""
-module: decom_journal
+module: decommission_journal
 short_description: Read or record a decommissioning step in /srv/archive/HOST/journal.json
 description:
   - The journal says which steps of a host are done, when, with which archive and seal (sha256).

@@ -9,7 +9,7 @@ import shutil
 import subprocess
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.decom_archive import (
+from ansible.module_utils.decommission_archive import (
     TAR,
     check_sums,
     compare_counts,
@@ -22,7 +22,7 @@ from ansible.module_utils.decom_archive import (
 )
 
 DOCUMENTATION = r"""
-module: decom_verify
+module: decommission_verify
 short_description: Restore an old host's archive into scratch space and compare every file and row count
 description:
   - Checks SHA256SUMS, extracts files.tar into I(scratch), compares every file's size and sha256 with the

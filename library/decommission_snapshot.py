@@ -10,7 +10,7 @@ import shutil
 import subprocess
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.decom_archive import (
+from ansible.module_utils.decommission_archive import (
     COUNT_TABLES_SQL,
     MANIFEST,
     TAR,
@@ -21,7 +21,7 @@ from ansible.module_utils.decom_archive import (
 )
 
 DOCUMENTATION = r"""
-module: decom_snapshot
+module: decommission_snapshot
 short_description: Archive paths and PostgreSQL databases of an old district host with a manifest
 description:
   - Writes files.tar, db-NAME.dump, manifest.json and SHA256SUMS into I(dest).
