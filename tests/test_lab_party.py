@@ -16,9 +16,9 @@ import pytest
 import yaml
 from netaddr import IPAddress, IPNetwork
 
-from controller.lab import check as lab_check
-from controller.lab import overlay as overlay_io
-from controller.lab.plan import (
+from lab import check as lab_check
+from lab import overlay as overlay_io
+from lab.plan import (
     CLIENT,
     GATEWAY,
     LAN,
@@ -27,8 +27,8 @@ from controller.lab.plan import (
     build_plan,
     has_party_vlan,
 )
-from controller.lab.routing import build_routing
-from controller.lab.verdict import OUTSIDE_THE_PLAN, CheckRow, render_table, vm_probe_address
+from lab.routing import build_routing
+from lab.verdict import OUTSIDE_THE_PLAN, CheckRow, render_table, vm_probe_address
 
 PROVINCE = "h2labparty"
 REPO = Path(__file__).resolve().parents[1]

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from netaddr import IPAddress, IPNetwork, IPSet
 
-from controller.lab import check as lab_check
-from controller.lab.plan import (
+from lab import check as lab_check
+from lab.plan import (
     CORE,
     GATEWAY,
     LAB_POOL,
@@ -24,7 +24,7 @@ from controller.lab.plan import (
     LabPlanError,
     build_plan,
 )
-from controller.lab.routing import (
+from lab.routing import (
     GUARD_TABLE,
     LabRouting,
     build_routing,
@@ -32,7 +32,7 @@ from controller.lab.routing import (
     plan_space,
     plumbing_script,
 )
-from controller.lab.verdict import (
+from lab.verdict import (
     OUTSIDE_THE_PLAN,
     CheckRow,
     commune_names,

@@ -20,11 +20,14 @@ from pathlib import Path
 import yaml
 
 from controller.errors import EXIT_FAILED, UserError
-from controller.lab import overlay as overlay_io
-from controller.lab import plumbing, podman
-from controller.lab.plan import (
+from controller.names import label as name_label
+from controller.yamlio import atomic_write
+from lab import overlay as overlay_io
+from lab import plumbing, podman
+from lab.plan import (
     CLIENT,
     CORE,
+    DEFAULT_IMAGE,
     GATEWAY,
     LAB_SPEC_LABEL,
     OLD_DISTRICT,
@@ -34,11 +37,8 @@ from controller.lab.plan import (
     build_plan,
     lab_prefix,
 )
-from controller.lab.routing import build_routing
-from controller.names import label as name_label
-from controller.yamlio import atomic_write
+from lab.routing import build_routing
 
-DEFAULT_IMAGE = "localhost/mergectl-bookworm:bookworm"
 SEED_PLAYBOOK = Path("playbooks") / "lab" / "seed-old-districts.yml"
 
 Printer = Callable[[str], None]

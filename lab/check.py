@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from controller.errors import EXIT_FAILED
-from controller.lab import podman
-from controller.lab.lifecycle import load_inventory
-from controller.lab.plan import (
+from lab import podman
+from lab.lifecycle import load_inventory
+from lab.plan import (
     CORE,
     GATEWAY,
     PARTY_VLAN,
@@ -45,9 +45,9 @@ from controller.lab.plan import (
     matches_pattern,
     party_client_of,
 )
-from controller.lab.plumbing import read_routing
-from controller.lab.routing import GUARD_FORWARD_COUNTER, GUARD_TABLE, LabRouting, province_var
-from controller.lab.verdict import (
+from lab.plumbing import read_routing
+from lab.routing import GUARD_FORWARD_COUNTER, GUARD_TABLE, LabRouting, province_var
+from lab.verdict import (
     OUTSIDE_THE_PLAN,
     CheckRow,
     TcpProbe,

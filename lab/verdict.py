@@ -1,6 +1,6 @@
 """Pure parts of `mergectl lab check`: what to probe, how to read the answers, the table.
 
-Nothing here runs a command; controller/lab/check.py runs the probes in the containers
+Nothing here runs a command; lab/check.py runs the probes in the containers
 and hands their output to these functions.
 """
 
