@@ -18,6 +18,7 @@ from netaddr import IPAddress, IPNetwork
 
 from lab import check as lab_check
 from lab import overlay as overlay_io
+from lab import shell
 from lab.plan import (
     CLIENT,
     GATEWAY,
@@ -27,6 +28,8 @@ from lab.plan import (
     build_plan,
     has_party_vlan,
 )
+from lab.probes import PARTY as PARTY_CLIENT_KIND
+from lab.probes import LabFacts, Session, check_client
 from lab.routing import build_routing
 from lab.verdict import OUTSIDE_THE_PLAN, CheckRow, render_table, vm_probe_address
 
@@ -279,10 +282,10 @@ def run_fake(monkeypatch: pytest.MonkeyPatch, **lab: Any) -> tuple[int, list[str
     routing = build_routing(build_plan(view, PROVINCE, communes=1), view)
     assert routing is not None
     fake = FakeLab(routing, **lab)
-    monkeypatch.setattr(lab_check, "_sh", fake.sh)
+    monkeypatch.setattr(shell, "sh", fake.sh)
     monkeypatch.setattr(lab_check, "read_routing", lambda _workspace: routing)
     monkeypatch.setattr(lab_check, "load_inventory", lambda _workspace: view)
-    monkeypatch.setattr(lab_check, "LEASE_WAIT_SECONDS", 0)
+    monkeypatch.setattr(shell, "LEASE_WAIT_SECONDS", 0)
     lines: list[str] = []
     code = lab_check.run_check(Path("/nonexistent"), "muine-gw", lines.append)
     return code, lines, fake
@@ -343,7 +346,7 @@ def test_a_missing_party_client_fails_and_says_how_to_fix_it(monkeypatch: pytest
             return 125, "Error: no container with name or ID found"
         return fake.sh(container, script, timeout)
 
-    monkeypatch.setattr(lab_check, "_sh", sh)
+    monkeypatch.setattr(shell, "sh", sh)
     monkeypatch.setattr(lab_check, "read_routing", lambda _workspace: routing)
     monkeypatch.setattr(lab_check, "load_inventory", lambda _workspace: view)
     lines: list[str] = []
@@ -351,17 +354,20 @@ def test_a_missing_party_client_fails_and_says_how_to_fix_it(monkeypatch: pytest
     assert "run 'mergectl lab up' again" in "\n".join(lines)
 
 
-def test_a_commune_without_a_party_vlan_skips_the_party_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_commune_without_a_party_vlan_skips_the_party_checks() -> None:
     view = fixture_view(phuquy_party=False)
     routing = build_routing(build_plan(view, PROVINCE, communes=2), view)
     assert routing is not None
-    commune = next(c for c in lab_check._communes(view, routing, "phuquy-gw"))
-    assert commune.party_client_container == ""
-    rows = lab_check._check_party(commune, "10.64.2.32", view, routing)
+    commune = next(c for c in lab_check.communes_of(view, routing, "phuquy-gw"))
+    assert commune.client(PARTY_CLIENT_KIND).container == ""
+    facts = LabFacts(view, routing, [], "", [], True, "", [commune])
+    session = Session(commune, commune.client(PARTY_CLIENT_KIND), leases={"gov": "10.64.2.32"})
+    rows = check_client(session, facts)  # sends nothing: no command is faked here
     assert [r.result for r in rows] == ["SKIP"] and "no party VLAN" in rows[0].observed
-    muine = next(c for c in lab_check._communes(view, routing, "muine-gw"))
-    assert muine.party_client_container == f"mergectl-lab-{PROVINCE}-muine-party-client"
-    assert (muine.party_prefix, muine.party_gateway) == ("10.64.0.128/26", "10.64.0.129")
+    muine = next(c for c in lab_check.communes_of(view, routing, "muine-gw"))
+    party = muine.client(PARTY_CLIENT_KIND)
+    assert party.container == f"mergectl-lab-{PROVINCE}-muine-party-client"
+    assert (party.prefix, party.gateway) == ("10.64.0.128/26", "10.64.0.129")
     assert GATEWAY in {e.kind for e in routing.hosts}
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from netaddr import IPAddress, IPNetwork, IPSet
 
 from lab import check as lab_check
+from lab import shell
 from lab.plan import (
     CORE,
     GATEWAY,
@@ -339,7 +340,7 @@ def test_no_probe_leaves_for_outside_the_lab_when_a_guard_is_missing(monkeypatch
             return 0, "muine.lamdong.gov.vn. 60 IN A 10.240.0.41\n"
         return 0, "rc=0"
 
-    monkeypatch.setattr(lab_check, "_sh", fake_sh)
+    monkeypatch.setattr(shell, "sh", fake_sh)
     monkeypatch.setattr(lab_check, "read_routing", lambda _workspace: routing)
     monkeypatch.setattr(lab_check, "load_inventory", lambda _workspace: view)
     lines: list[str] = []
