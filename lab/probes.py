@@ -16,7 +16,7 @@ from functools import partial
 from lab import shell
 from lab.plan import PARTY_VLAN, InventoryView
 from lab.routing import LabRouting
-from lab.verdict import OUTSIDE_THE_PLAN, CheckRow, TcpProbe, in_prefix, vm_probe_address
+from lab.verdict import OUTSIDE_THE_PLAN, CheckRow, CounterChange, TcpProbe, in_prefix, vm_probe_address
 
 # A port the image's sshd listens on in every client: the gateway reaches it, the other
 # VLAN must not.
@@ -202,22 +202,21 @@ def services(session: Session, facts: LabFacts) -> list[CheckRow]:
 
 
 def _service_row(session: Session, probe: TcpProbe) -> CheckRow:
-    gateway = session.commune.gateway_container
-    before = shell.policy_denied(gateway) if not probe.expect_reach else 0
-    outcome = shell.tcp(session.client.container, probe.address, probe.port)
+    connect = partial(shell.tcp, session.client.container, probe.address, probe.port)
     if probe.expect_reach:
+        outcome = connect()
         return session.row(
             f"policy allows {probe.label}",
             f"{probe.address}:{probe.port} reached",
             outcome + (" (crossed, nothing listening)" if outcome == "refused" else ""),
             outcome in {"connected", "refused"},
         )
-    after = shell.policy_denied(gateway)
+    outcome, denied = shell.denied_during(session.commune.gateway_container, connect)
     return session.row(
         f"policy denies {probe.label}",
         f"{probe.address}:{probe.port} dropped at gateway",
-        f"{outcome}, gateway denied +{after - before}",
-        outcome == "timeout" and after - before >= 1,
+        f"{outcome}, gateway denied {denied}",
+        outcome == "timeout" and denied.grew,
     )
 
 
@@ -227,13 +226,13 @@ def vm_prefix(session: Session, facts: LabFacts) -> list[CheckRow]:
         return []
     before = shell.guard_drops(facts.core_container)
     outcome = shell.tcp(session.client.container, address, 443)
-    after = shell.guard_drops(facts.core_container)
+    dropped = CounterChange(before, shell.guard_drops(facts.core_container))
     return [
         session.row(
             "VM prefix (no VM in lab)",
             f"{address} tcp/443 dropped by core guard",
-            f"{outcome}, core guard +{after - before}",
-            outcome == "timeout" and after - before >= 1,
+            f"{outcome}, core guard {dropped}",
+            outcome == "timeout" and dropped.grew,
         )
     ]
 
@@ -261,8 +260,8 @@ def other_communes(session: Session, facts: LabFacts) -> list[CheckRow]:
             session.row(
                 f"other commune {other.label}",
                 f"{target} not reached, denied at gateway",
-                f"{'answers' if reached else 'no reply'}, gateway denied +{denied}",
-                not reached and denied >= 1,
+                f"{'answers' if reached else 'no reply'}, gateway denied {denied}",
+                not reached and denied.grew,
             )
         )
     return rows
@@ -272,14 +271,15 @@ def outside_the_plan(session: Session, facts: LabFacts) -> list[CheckRow]:
     gateway, core = session.commune.gateway_container, facts.core_container
     before_gateway, before_core = shell.policy_denied(gateway), shell.guard_drops(core)
     reached = shell.ping(session.client.container, OUTSIDE_THE_PLAN)
-    after_gateway, after_core = shell.policy_denied(gateway), shell.guard_drops(core)
+    denied = CounterChange(before_gateway, shell.policy_denied(gateway))
+    dropped = CounterChange(before_core, shell.guard_drops(core))
     return [
         session.row(
             "outside the plan",
             f"{OUTSIDE_THE_PLAN} dropped at the gateway",
-            f"{'answers' if reached else 'no reply'}, gateway denied +{after_gateway - before_gateway}, "
-            f"core guard +{after_core - before_core}",
-            not reached and after_gateway - before_gateway >= 1 and after_core == before_core,
+            f"{'answers' if reached else 'no reply'}, gateway denied {denied}, core guard {dropped}",
+            # the gateway dropped it, so the core never saw it: its guard did not move
+            not reached and denied.grew and dropped.unchanged,
         )
     ]
 
@@ -309,8 +309,8 @@ def government_vlan_isolation(session: Session, facts: LabFacts) -> list[CheckRo
             f"{target} alive (gateway reaches it), not reached from {session.client.kind.name}, "
             "denied at gateway",
             f"gateway {'reaches it' if alive else 'gets no reply'}; from {session.client.kind.name} "
-            f"{'answers' if reached else 'no reply'}, gateway denied +{denied}",
-            alive and not reached and denied >= 1,
+            f"{'answers' if reached else 'no reply'}, gateway denied {denied}",
+            alive and not reached and denied.grew,
         )
     ]
     port = CLIENT_SERVICE_PORT
@@ -323,8 +323,8 @@ def government_vlan_isolation(session: Session, facts: LabFacts) -> list[CheckRo
             f"tcp/{port} to government client",
             f"{target}:{port} open to the gateway, dropped from {session.client.kind.name}",
             f"from gateway {from_gateway}; from {session.client.kind.name} {from_client}, "
-            f"gateway denied +{denied}",
-            from_gateway in {"connected", "refused"} and from_client == "timeout" and denied >= 1,
+            f"gateway denied {denied}",
+            from_gateway in {"connected", "refused"} and from_client == "timeout" and denied.grew,
         )
     )
     back, denied = shell.denied_during(gateway, partial(shell.ping, government.container, session.leased))
@@ -333,8 +333,8 @@ def government_vlan_isolation(session: Session, facts: LabFacts) -> list[CheckRo
             session.commune.label,
             f"government client -> {session.client.kind.name} client",
             f"{session.leased} not reached, denied at gateway",
-            f"{'answers' if back else 'no reply'}, gateway denied +{denied}",
-            not back and denied >= 1,
+            f"{'answers' if back else 'no reply'}, gateway denied {denied}",
+            not back and denied.grew,
         )
     )
     return rows

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from lab import podman
 from lab.routing import GUARD_FORWARD_COUNTER, GUARD_TABLE
-from lab.verdict import parse_counter, parse_dig_answers, parse_lease
+from lab.verdict import CounterChange, parse_counter, parse_dig_answers, parse_lease
 
 _Outcome = TypeVar("_Outcome")
 LEASE_WAIT_SECONDS = 45
@@ -85,19 +85,22 @@ def ping(container: str, address: str) -> bool:
     return code == 0
 
 
-def policy_denied(gateway_container: str) -> int:
+def policy_denied(gateway_container: str) -> int | None:
+    """Packets the gateway's policy denied so far; None when nft cannot say (no table, no
+    counter), which no arithmetic may turn into a number."""
     code, output = sh(gateway_container, "nft list chain inet commune_lan forward", 30)
-    return (parse_counter(output) or 0) if code == 0 else -1
+    return parse_counter(output) if code == 0 else None
 
 
-def guard_drops(container: str) -> int:
+def guard_drops(container: str) -> int | None:
+    """Packets the leak guard dropped so far; None when nft cannot say."""
     code, output = sh(container, f"nft list counter inet {GUARD_TABLE} {GUARD_FORWARD_COUNTER}", 30)
-    return (parse_counter(output) or 0) if code == 0 else -1
+    return parse_counter(output) if code == 0 else None
 
 
-def denied_during(gateway_container: str, probe: Callable[[], _Outcome]) -> tuple[_Outcome, int]:
-    """What `probe` returned, and how many packets the gateway's policy denied meanwhile:
-    "no reply" only counts as the policy's doing when its counter moved."""
+def denied_during(gateway_container: str, probe: Callable[[], _Outcome]) -> tuple[_Outcome, CounterChange]:
+    """What `probe` returned, and how the gateway's `denied` counter moved meanwhile:
+    "no reply" only counts as the policy's doing when its counter grew."""
     before = policy_denied(gateway_container)
     outcome = probe()
-    return outcome, policy_denied(gateway_container) - before
+    return outcome, CounterChange(before, policy_denied(gateway_container))

@@ -52,6 +52,38 @@ class TcpProbe:
     expect_reach: bool
 
 
+@dataclass(frozen=True)
+class CounterChange:
+    """An nft counter read before and after a probe, None for a read that failed. A probe
+    judged by the counter's move cannot pass on a reading that never happened: with either
+    read missing, the counter neither grew nor stayed unchanged."""
+
+    before: int | None
+    after: int | None
+
+    @property
+    def delta(self) -> int | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+    @property
+    def grew(self) -> bool:
+        delta = self.delta
+        return delta is not None and delta >= 1
+
+    @property
+    def unchanged(self) -> bool:
+        return self.delta == 0
+
+    def __str__(self) -> str:
+        delta = self.delta
+        if delta is not None:
+            return f"+{delta}"
+        failed = [side for side, value in (("before", self.before), ("after", self.after)) if value is None]
+        return f"? (counter unreadable {' and '.join(failed)} the probe)"
+
+
 def parse_lease(text: str) -> dict[str, str]:
     """systemd-networkd's lease file (/run/systemd/netif/leases/<ifindex>): KEY=VALUE lines."""
     found: dict[str, str] = {}

@@ -214,9 +214,10 @@ class FakeLab:
     government clients are different VLANs (denied unless `leaky`), nothing leaves for the
     VM prefix (the core's guard) or outside the plan (the gateway)."""
 
-    def __init__(self, routing: Any, *, leaky: bool = False) -> None:
+    def __init__(self, routing: Any, *, leaky: bool = False, unreadable_denied: int = 0) -> None:
         self.prefix = f"mergectl-lab-{PROVINCE}-"
         self.leaky = leaky
+        self.unreadable_denied = unreadable_denied  # how many first reads of `denied` fail
         self.denied = 0
         self.guard = 0
         self.addresses = " ".join(a for e in routing.hosts for _, a in e.addresses)
@@ -258,6 +259,9 @@ class FakeLab:
         if "left_lab_forward" in script:
             return 0, f"counter left_lab_forward {{\n\tpackets {self.guard} bytes 0\n}}"
         if "commune_lan forward" in script:
+            if self.unreadable_denied:
+                self.unreadable_denied -= 1
+                return 1, "Error: No such file or directory"
             return 0, f'counter packets {self.denied} bytes 0 comment "denied"'
         if "leases" in script:
             return 0, self.lease(container)
@@ -334,6 +338,17 @@ def test_a_party_vlan_reaching_the_government_vlan_fails(monkeypatch: pytest.Mon
     assert rows["Party VLAN: tcp/22 to government client"] == "FAIL"
     assert rows["government client -> Party client"] == "FAIL"
     assert rows["Party VLAN: DHCP lease"] == "PASS"  # the rest is still judged on its own
+
+
+def test_a_counter_unreadable_before_its_probe_fails_that_probe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first read of the gateway's counter fails, the next ones work: the probe it
+    judged FAILs and says why (it once read -1 and passed as "+N+1"), the rest still pass."""
+    code, lines, _ = run_fake(monkeypatch, unreadable_denied=1)
+    rows = rows_of(lines)
+    assert code == 5
+    assert [check for check, result in rows.items() if result == "FAIL"] == ["policy denies unopened tcp/22"]
+    assert "gateway denied ? (counter unreadable before the probe)" in table_of(lines)
+    assert rows["Party VLAN: policy denies unopened tcp/22"] == "PASS"
 
 
 def test_a_missing_party_client_fails_and_says_how_to_fix_it(monkeypatch: pytest.MonkeyPatch) -> None:
