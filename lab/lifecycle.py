@@ -201,7 +201,7 @@ SEEDED_FILE = "seeded.json"  # in DIR/lab/: container name -> id of every contai
 def seed_old_districts(workspace: Path, plan: LabPlan, out: Printer, *, force: bool = False) -> None:
     """Runs the seeding playbook once per set of containers: a re-run of `up` with the same
     containers skips it (it takes minutes); a recreated container is seeded again."""
-    from controller.run import RunRequest, print_result, repo_root, run_playbook, seed_request_vars
+    from controller.run import RunRequest, print_result, repo_root, run_playbook
 
     hosts = plan.hosts(OLD_DISTRICT)
     playbook = repo_root() / SEED_PLAYBOOK
@@ -226,7 +226,7 @@ def seed_old_districts(workspace: Path, plan: LabPlan, out: Printer, *, force: b
             workspace=workspace,
             playbook=playbook,
             lab=True,
-            extravars=seed_request_vars(hosts),
+            extravars={"mergectl_lab_seed_hosts": list(hosts)},
         ),
         out=out,
     )
