@@ -79,10 +79,6 @@ def province_of(view: InventoryView, workspace: Path) -> str:
     return name_label(workspace.resolve().name) or "lab"
 
 
-def plan_for(workspace: Path, options: UpOptions) -> LabPlan:
-    return _plan_and_view(workspace, options)[0]
-
-
 def _plan_and_view(workspace: Path, options: UpOptions) -> tuple[LabPlan, InventoryView]:
     view = load_inventory(workspace)
     province = province_of(view, workspace)
