@@ -30,10 +30,11 @@ from pathlib import Path
 
 from controller.errors import EXIT_FAILED
 from lab import shell
+from lab.clients import CLIENT_KINDS, GOVERNMENT, PARTY, Client, Commune, LabFacts, Session
 from lab.lifecycle import load_inventory
 from lab.plan import CORE, GATEWAY, SERVER, InventoryView, lab_prefix, matches_pattern, party_client_of
 from lab.plumbing import read_routing
-from lab.probes import CLIENT_KINDS, GOVERNMENT, PARTY, Client, Commune, LabFacts, Session, check_client
+from lab.probes import check_client
 from lab.routing import GUARD_TABLE, LabRouting, province_var
 from lab.verdict import CheckRow, commune_names, lan_vlan, render_table, service_probes
 
@@ -67,7 +68,7 @@ def communes_of(view: InventoryView, routing: LabRouting, limit: str | None) -> 
                     str(vlan.get("gateway", "")),
                 )
             )
-        found.append(Commune(label, entry.host, entry.container, tuple(clients)))
+        found.append(Commune(label, entry.container, tuple(clients)))
     return found
 
 
@@ -118,7 +119,6 @@ def run_check(workspace: Path, limit: str | None = None, out: Printer = print) -
     primary = province_var(view, "province_dns_primary") or {}
     services = province_var(view, "province_services") or []
     facts = LabFacts(
-        view=view,
         routing=routing,
         names=commune_names(view.hostvars, view.hosts("communes")),
         primary_address=str(primary.get("address", "")) if isinstance(primary, dict) else "",

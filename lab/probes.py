@@ -4,104 +4,24 @@ A commune has a client on its government VLAN and, where its VLAN plan has one, 
 on its Party VLAN. Both get the same probes in the same order (lease, names, the core,
 the province services); `PROBES` says which probes only one kind gets and what each needs
 before it means anything (a client that answers, a lease, the leak guard everywhere).
+
+molecule/network/verify.yml proves the same gateway policy on its own fixed scenario (a
+tagged trunk, the VC VLAN, BGP): a change to what a client VLAN may reach belongs in both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from enum import IntEnum
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 from lab import shell
-from lab.plan import PARTY_VLAN, InventoryView
-from lab.routing import LabRouting
+from lab.clients import CLIENT_KINDS, GOVERNMENT, PARTY, ClientKind, LabFacts, Session, Stage
 from lab.verdict import OUTSIDE_THE_PLAN, CheckRow, CounterChange, TcpProbe, in_prefix, vm_probe_address
 
 # A port the image's sshd listens on in every client: the gateway reaches it, the other
 # VLAN must not.
 CLIENT_SERVICE_PORT = 22
-
-
-@dataclass(frozen=True)
-class ClientKind:
-    vlan: str  # the VLAN plan's name for it
-    # how its rows and progress lines name the VLAN; empty for the government VLAN, whose
-    # rows carry no prefix
-    name: str = ""
-
-    @property
-    def title(self) -> str:
-        return f"{self.name} VLAN: " if self.name else ""
-
-    def of(self, commune: str) -> str:
-        return f"{commune}'s {self.name} VLAN" if self.name else commune
-
-
-GOVERNMENT = ClientKind("gov")
-PARTY = ClientKind(PARTY_VLAN, "Party")
-CLIENT_KINDS = (GOVERNMENT, PARTY)
-
-
-@dataclass(frozen=True)
-class Client:
-    kind: ClientKind
-    container: str  # empty when the commune's VLAN plan has no such VLAN
-    prefix: str
-    gateway: str
-
-
-@dataclass(frozen=True)
-class Commune:
-    label: str
-    gateway: str
-    gateway_container: str
-    clients: tuple[Client, ...]  # one per kind, in CLIENT_KINDS order
-
-    def client(self, kind: ClientKind) -> Client:
-        return next(client for client in self.clients if client.kind == kind)
-
-
-@dataclass(frozen=True)
-class LabFacts:
-    """What every probe of the run may use, read once."""
-
-    view: InventoryView
-    routing: LabRouting
-    names: list[str]  # every new commune name of the province zone
-    primary_address: str  # ns1's, "" when the inventory names none
-    services: list[TcpProbe]
-    guard_everywhere: bool
-    core_container: str
-    communes: list[Commune]  # every lab commune, whether checked or not
-
-
-class Stage(IntEnum):
-    """How far a client got: a probe that needs more than that is not sent."""
-
-    NOTHING = 0
-    RESPONDS = 1
-    LEASED = 2
-
-
-@dataclass
-class Session:
-    """One client's probes while they run: what the earlier ones found, for the later ones."""
-
-    commune: Commune
-    client: Client
-    leases: Mapping[str, str]  # VLAN -> address leased by the commune's clients checked before
-    stage: Stage = Stage.RESPONDS
-    resolver: str = ""
-    leased: str = ""
-    answers: dict[str, list[str]] = field(default_factory=dict)  # names via the client's resolver
-
-    def row(
-        self, check: str, expected: str, observed: str, passed: bool, *, skipped: bool = False
-    ) -> CheckRow:
-        return CheckRow(
-            self.commune.label, self.client.kind.title + check, expected, observed, passed, skipped=skipped
-        )
 
 
 ProbeRun = Callable[[Session, LabFacts], list[CheckRow]]
@@ -342,7 +262,7 @@ def government_vlan_isolation(session: Session, facts: LabFacts) -> list[CheckRo
 
 GOVERNMENT_ONLY = frozenset({GOVERNMENT})
 PROBES: tuple[Probe, ...] = (
-    # the government client is always planned; a Party client may not have started
+    # a Party client that did not start says so; a missing government client shows as no lease
     Probe(client_responds, frozenset({PARTY}), needs=Stage.RESPONDS),
     Probe(lease, needs=Stage.RESPONDS),
     Probe(commune_names),

@@ -10,8 +10,8 @@ from itertools import cycle
 import pytest
 
 from lab import probes, shell
-from lab.plan import InventoryView
-from lab.probes import GOVERNMENT, PARTY, Client, Commune, LabFacts, ProbeRun, Session, Stage
+from lab.clients import GOVERNMENT, PARTY, Client, Commune, LabFacts, Session, Stage
+from lab.probes import ProbeRun
 from lab.routing import LabRouting
 from lab.verdict import CounterChange, TcpProbe
 
@@ -22,7 +22,6 @@ GOV_ADDRESS, PARTY_ADDRESS = "10.64.0.32", "10.64.0.140"
 def commune(label: str, third: int) -> Commune:
     return Commune(
         label,
-        f"{label}-gw",
         f"lab-{label}-gw",
         (
             Client(GOVERNMENT, f"lab-{label}-client", f"10.64.{third}.0/25", f"10.64.{third}.1"),
@@ -33,7 +32,6 @@ def commune(label: str, third: int) -> Commune:
 
 MUINE = commune("muine", 0)
 FACTS = LabFacts(
-    view=InventoryView({}, {}),
     routing=LabRouting(
         "h2labcount", "10.240.0.0/24", "10.240.0.1", "10.251.15.255", "10.241.0.0/22", ("10.0.0.0/8",), ()
     ),

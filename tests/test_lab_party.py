@@ -19,6 +19,8 @@ from netaddr import IPAddress, IPNetwork
 from lab import check as lab_check
 from lab import overlay as overlay_io
 from lab import shell
+from lab.clients import PARTY as PARTY_CLIENT_KIND
+from lab.clients import LabFacts, Session
 from lab.plan import (
     CLIENT,
     GATEWAY,
@@ -28,8 +30,7 @@ from lab.plan import (
     build_plan,
     has_party_vlan,
 )
-from lab.probes import PARTY as PARTY_CLIENT_KIND
-from lab.probes import LabFacts, Session, check_client
+from lab.probes import check_client
 from lab.routing import build_routing
 from lab.verdict import OUTSIDE_THE_PLAN, CheckRow, render_table, vm_probe_address
 
@@ -375,7 +376,7 @@ def test_a_commune_without_a_party_vlan_skips_the_party_checks() -> None:
     assert routing is not None
     commune = next(c for c in lab_check.communes_of(view, routing, "phuquy-gw"))
     assert commune.client(PARTY_CLIENT_KIND).container == ""
-    facts = LabFacts(view, routing, [], "", [], True, "", [commune])
+    facts = LabFacts(routing, [], "", [], True, "", [commune])
     session = Session(commune, commune.client(PARTY_CLIENT_KIND), leases={"gov": "10.64.2.32"})
     rows = check_client(session, facts)  # sends nothing: no command is faked here
     assert [r.result for r in rows] == ["SKIP"] and "no party VLAN" in rows[0].observed
