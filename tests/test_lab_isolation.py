@@ -65,6 +65,20 @@ def test_product_verbs_import_neither_the_lab_nor_code_that_runs_podman() -> Non
     assert podman_runners(result["modules"]) == []
 
 
+def test_no_module_of_the_controller_imports_the_lab_when_imported() -> None:
+    """Beyond the verbs: whatever of the product a workstream or a plugin imports."""
+    result = loaded_after("""
+        import importlib, pkgutil
+        import controller
+        report = [info.name for info in pkgutil.walk_packages(controller.__path__, "controller.")]
+        for name in report:
+            importlib.import_module(name)
+    """)
+    assert {"controller.cli", "controller.run", "controller.commands.apply"} <= set(result["report"])
+    assert not [name for name in result["modules"] if name == "lab" or name.startswith("lab.")]
+    assert podman_runners(result["modules"]) == []
+
+
 def test_the_command_line_offers_the_lab_verb_without_importing_its_podman_code() -> None:
     """Every mergectl run builds the whole parser, the lab verb's included."""
     result = loaded_after("""
