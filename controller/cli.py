@@ -2,7 +2,8 @@
 
 Each verb lives in its own module under `controller.commands` and exposes
 `register(subparsers)`; modules are discovered, so a workstream adds a verb
-without editing this file. Exit codes: one table for every verb, in
+without editing this file. The one verb from outside the product, `mergectl lab`,
+is listed by `extra_verbs`. Exit codes: one table for every verb, in
 controller/errors.py (EXIT_CODES) and in `mergectl --help`.
 """
 
@@ -15,7 +16,7 @@ import pkgutil
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn, Protocol, TextIO
 
 from controller import __version__, commands
 from controller.errors import (
@@ -78,6 +79,21 @@ class _QuietClosedPipe:
         return getattr(self._stream, name)
 
 
+class Verb(Protocol):
+    """A verb module: adds its subcommand (and sets its `handler`) on the parser."""
+
+    def register(self, subparsers: argparse._SubParsersAction) -> None: ...
+
+
+def extra_verbs() -> dict[str, Verb]:
+    """Verb modules outside `controller.commands`, by the name that places them among the
+    discovered ones. Listed, not discovered: the lab is a package of its own that runs
+    podman, and the product reaches into it for this one entry point only."""
+    from lab import cli as lab_cli
+
+    return {"lab": lab_cli}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="mergectl",
@@ -89,11 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mergectl {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     subparsers = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
-    for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        if module_info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
-        module.register(subparsers)
+    verbs: dict[str, Verb] = {
+        info.name: importlib.import_module(f"{commands.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(commands.__path__)
+        if not info.name.startswith("_")
+    }
+    verbs.update(extra_verbs())
+    for name in sorted(verbs):
+        verbs[name].register(subparsers)
     return parser
 
 

@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +32,8 @@ NAMED_PLAYBOOKS = (
     "decommission",
     "poweroff",
 )
+# The lab's inventory overlay (docs/inventory-contract.md, "Lab overlay"): `mergectl lab up`
+# writes it, `apply --lab` adds it and never leaves its group.
 LAB_GROUP = "lab"
 VAULT_PASSWORD_FILE = ".vault-pass"
 
@@ -65,6 +67,10 @@ def resolve_playbook(name: str, root: Path | None = None) -> Path:
     if not path.is_file():
         raise UserError(f"playbook {name}: no such file (named playbooks: {', '.join(NAMED_PLAYBOOKS)})")
     return path
+
+
+def lab_overlay_path(workspace: Path) -> Path:
+    return workspace / "lab" / "hosts.yml"
 
 
 def lab_limit(limit: str | None) -> str:
@@ -220,7 +226,7 @@ def run_playbook(
     inventories: list[str] = [str(workspace)]
     limit = request.limit
     if request.lab:
-        overlay = workspace / "lab" / "hosts.yml"
+        overlay = lab_overlay_path(workspace)
         if not overlay.is_file():
             raise UserError(f"{overlay} is missing; start the lab first with 'mergectl lab up {workspace}'")
         inventories.append(str(overlay))
@@ -278,8 +284,3 @@ def print_result(result: RunResult, out: Printer = print) -> None:
     if not result.ok:
         failed = ", ".join(result.failed_hosts) or f"ansible exited {result.rc} ({result.status})"
         out(f"FAILED: {failed}")
-
-
-def seed_request_vars(hosts: Sequence[str]) -> dict[str, Any]:
-    """Extra variables the lab passes to the old-district seeding playbook."""
-    return {"mergectl_lab_seed_hosts": list(hosts)}

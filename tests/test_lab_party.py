@@ -16,9 +16,12 @@ import pytest
 import yaml
 from netaddr import IPAddress, IPNetwork
 
-from controller.lab import check as lab_check
-from controller.lab import overlay as overlay_io
-from controller.lab.plan import (
+from lab import check as lab_check
+from lab import overlay as overlay_io
+from lab import shell
+from lab.clients import PARTY as PARTY_CLIENT_KIND
+from lab.clients import LabFacts, Session
+from lab.plan import (
     CLIENT,
     GATEWAY,
     LAN,
@@ -27,8 +30,9 @@ from controller.lab.plan import (
     build_plan,
     has_party_vlan,
 )
-from controller.lab.routing import build_routing
-from controller.lab.verdict import OUTSIDE_THE_PLAN, CheckRow, render_table, vm_probe_address
+from lab.probes import check_client
+from lab.routing import build_routing
+from lab.verdict import OUTSIDE_THE_PLAN, CheckRow, render_table, vm_probe_address
 
 PROVINCE = "h2labparty"
 REPO = Path(__file__).resolve().parents[1]
@@ -211,9 +215,10 @@ class FakeLab:
     government clients are different VLANs (denied unless `leaky`), nothing leaves for the
     VM prefix (the core's guard) or outside the plan (the gateway)."""
 
-    def __init__(self, routing: Any, *, leaky: bool = False) -> None:
+    def __init__(self, routing: Any, *, leaky: bool = False, unreadable_denied: int = 0) -> None:
         self.prefix = f"mergectl-lab-{PROVINCE}-"
         self.leaky = leaky
+        self.unreadable_denied = unreadable_denied  # how many first reads of `denied` fail
         self.denied = 0
         self.guard = 0
         self.addresses = " ".join(a for e in routing.hosts for _, a in e.addresses)
@@ -255,6 +260,9 @@ class FakeLab:
         if "left_lab_forward" in script:
             return 0, f"counter left_lab_forward {{\n\tpackets {self.guard} bytes 0\n}}"
         if "commune_lan forward" in script:
+            if self.unreadable_denied:
+                self.unreadable_denied -= 1
+                return 1, "Error: No such file or directory"
             return 0, f'counter packets {self.denied} bytes 0 comment "denied"'
         if "leases" in script:
             return 0, self.lease(container)
@@ -279,10 +287,10 @@ def run_fake(monkeypatch: pytest.MonkeyPatch, **lab: Any) -> tuple[int, list[str
     routing = build_routing(build_plan(view, PROVINCE, communes=1), view)
     assert routing is not None
     fake = FakeLab(routing, **lab)
-    monkeypatch.setattr(lab_check, "_sh", fake.sh)
+    monkeypatch.setattr(shell, "sh", fake.sh)
     monkeypatch.setattr(lab_check, "read_routing", lambda _workspace: routing)
     monkeypatch.setattr(lab_check, "load_inventory", lambda _workspace: view)
-    monkeypatch.setattr(lab_check, "LEASE_WAIT_SECONDS", 0)
+    monkeypatch.setattr(shell, "LEASE_WAIT_SECONDS", 0)
     lines: list[str] = []
     code = lab_check.run_check(Path("/nonexistent"), "muine-gw", lines.append)
     return code, lines, fake
@@ -333,6 +341,17 @@ def test_a_party_vlan_reaching_the_government_vlan_fails(monkeypatch: pytest.Mon
     assert rows["Party VLAN: DHCP lease"] == "PASS"  # the rest is still judged on its own
 
 
+def test_a_counter_unreadable_before_its_probe_fails_that_probe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first read of the gateway's counter fails, the next ones work: the probe it
+    judged FAILs and says why (it once read -1 and passed as "+N+1"), the rest still pass."""
+    code, lines, _ = run_fake(monkeypatch, unreadable_denied=1)
+    rows = rows_of(lines)
+    assert code == 5
+    assert [check for check, result in rows.items() if result == "FAIL"] == ["policy denies unopened tcp/22"]
+    assert "gateway denied ? (counter unreadable before the probe)" in table_of(lines)
+    assert rows["Party VLAN: policy denies unopened tcp/22"] == "PASS"
+
+
 def test_a_missing_party_client_fails_and_says_how_to_fix_it(monkeypatch: pytest.MonkeyPatch) -> None:
     view = fixture_view()
     routing = build_routing(build_plan(view, PROVINCE, communes=1), view)
@@ -343,7 +362,7 @@ def test_a_missing_party_client_fails_and_says_how_to_fix_it(monkeypatch: pytest
             return 125, "Error: no container with name or ID found"
         return fake.sh(container, script, timeout)
 
-    monkeypatch.setattr(lab_check, "_sh", sh)
+    monkeypatch.setattr(shell, "sh", sh)
     monkeypatch.setattr(lab_check, "read_routing", lambda _workspace: routing)
     monkeypatch.setattr(lab_check, "load_inventory", lambda _workspace: view)
     lines: list[str] = []
@@ -351,17 +370,20 @@ def test_a_missing_party_client_fails_and_says_how_to_fix_it(monkeypatch: pytest
     assert "run 'mergectl lab up' again" in "\n".join(lines)
 
 
-def test_a_commune_without_a_party_vlan_skips_the_party_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_commune_without_a_party_vlan_skips_the_party_checks() -> None:
     view = fixture_view(phuquy_party=False)
     routing = build_routing(build_plan(view, PROVINCE, communes=2), view)
     assert routing is not None
-    commune = next(c for c in lab_check._communes(view, routing, "phuquy-gw"))
-    assert commune.party_client_container == ""
-    rows = lab_check._check_party(commune, "10.64.2.32", view, routing)
+    commune = next(c for c in lab_check.communes_of(view, routing, "phuquy-gw"))
+    assert commune.client(PARTY_CLIENT_KIND).container == ""
+    facts = LabFacts(routing, [], "", [], True, "", [commune])
+    session = Session(commune, commune.client(PARTY_CLIENT_KIND), leases={"gov": "10.64.2.32"})
+    rows = check_client(session, facts)  # sends nothing: no command is faked here
     assert [r.result for r in rows] == ["SKIP"] and "no party VLAN" in rows[0].observed
-    muine = next(c for c in lab_check._communes(view, routing, "muine-gw"))
-    assert muine.party_client_container == f"mergectl-lab-{PROVINCE}-muine-party-client"
-    assert (muine.party_prefix, muine.party_gateway) == ("10.64.0.128/26", "10.64.0.129")
+    muine = next(c for c in lab_check.communes_of(view, routing, "muine-gw"))
+    party = muine.client(PARTY_CLIENT_KIND)
+    assert party.container == f"mergectl-lab-{PROVINCE}-muine-party-client"
+    assert (party.prefix, party.gateway) == ("10.64.0.128/26", "10.64.0.129")
     assert GATEWAY in {e.kind for e in routing.hosts}
 
 

@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from netaddr import IPNetwork
 
-from controller.lab import overlay as overlay_io
-from controller.lab.plan import (
+from lab import overlay as overlay_io
+from lab.plan import (
     CLIENT,
     CORE,
     GATEWAY,
@@ -279,8 +279,8 @@ def test_overlay_holds_connection_settings_and_lab_facts_only(tmp_path: Path) ->
 
 
 def test_overlay_outranks_the_rendered_host_vars(tmp_path: Path) -> None:
-    from controller.lab.lifecycle import load_inventory
     from controller.run import ansible_env, repo_root
+    from lab.lifecycle import load_inventory
 
     workspace = write_workspace(tmp_path / "ws")
     plan = build_plan(load_inventory(workspace), PROVINCE)
@@ -307,7 +307,7 @@ def test_overlay_outranks_the_rendered_host_vars(tmp_path: Path) -> None:
 
 
 def test_ansible_inventory_reading_matches_the_contract(tmp_path: Path) -> None:
-    from controller.lab.lifecycle import load_inventory, province_of
+    from lab.lifecycle import load_inventory, province_of
 
     workspace = write_workspace(tmp_path / "ws")
     view = load_inventory(workspace)
@@ -362,8 +362,8 @@ needs_podman = pytest.mark.skipif(
 
 @needs_podman
 def test_lab_up_status_apply_down_on_podman(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from controller.lab import lifecycle
     from controller.run import RunRequest, run_playbook
+    from lab import lifecycle
 
     workspace = write_workspace(tmp_path / "ws", province=LIVE_PROVINCE)
     if _lab_objects() != ([], []):

@@ -13,8 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from netaddr import IPAddress, IPNetwork, IPSet
 
-from controller.lab import check as lab_check
-from controller.lab.plan import (
+from lab import check as lab_check
+from lab import shell
+from lab.plan import (
     CORE,
     GATEWAY,
     LAB_POOL,
@@ -24,7 +25,7 @@ from controller.lab.plan import (
     LabPlanError,
     build_plan,
 )
-from controller.lab.routing import (
+from lab.routing import (
     GUARD_TABLE,
     LabRouting,
     build_routing,
@@ -32,7 +33,7 @@ from controller.lab.routing import (
     plan_space,
     plumbing_script,
 )
-from controller.lab.verdict import (
+from lab.verdict import (
     OUTSIDE_THE_PLAN,
     CheckRow,
     commune_names,
@@ -339,7 +340,7 @@ def test_no_probe_leaves_for_outside_the_lab_when_a_guard_is_missing(monkeypatch
             return 0, "muine.lamdong.gov.vn. 60 IN A 10.240.0.41\n"
         return 0, "rc=0"
 
-    monkeypatch.setattr(lab_check, "_sh", fake_sh)
+    monkeypatch.setattr(shell, "sh", fake_sh)
     monkeypatch.setattr(lab_check, "read_routing", lambda _workspace: routing)
     monkeypatch.setattr(lab_check, "load_inventory", lambda _workspace: view)
     lines: list[str] = []

@@ -30,7 +30,7 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork, cidr_merge
 
-from controller.lab.plan import (
+from lab.plan import (
     CORE,
     GATEWAY,
     LAB_POOL,

@@ -1,11 +1,15 @@
-"""`mergectl lab up|down|status DIR`: the province in a box on podman."""
+"""`mergectl lab up|down|status|check DIR`: the province in a box on podman.
+
+controller/cli.py registers this verb by name; every mergectl run imports this module to
+build its parser, so podman code is imported only once the verb runs.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from controller.lab import lifecycle
+from lab.plan import DEFAULT_IMAGE
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--hypervisors", action="store_true", help="also start the hypervisors (heavy)")
     parser.add_argument(
-        "--image", default=lifecycle.DEFAULT_IMAGE, help="container image (default %(default)s)"
+        "--image", default=DEFAULT_IMAGE, help="container image (default %(default)s)"
     )
     parser.add_argument(
         "--no-seed",
@@ -56,6 +60,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from lab import lifecycle
+
     if args.action == "up":
         communes = args.communes if args.communes is not None else (None if args.limit else 2)
         lifecycle.up(
@@ -78,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         lifecycle.down(args.workspace)
         return 0
     if args.action == "check":
-        from controller.lab.check import run_check
+        from lab.check import run_check
 
         return run_check(args.workspace, args.limit)
     return lifecycle.status(args.workspace)

@@ -20,11 +20,14 @@ from pathlib import Path
 import yaml
 
 from controller.errors import EXIT_FAILED, UserError
-from controller.lab import overlay as overlay_io
-from controller.lab import plumbing, podman
-from controller.lab.plan import (
+from controller.names import label as name_label
+from controller.yamlio import atomic_write
+from lab import overlay as overlay_io
+from lab import plumbing, podman
+from lab.plan import (
     CLIENT,
     CORE,
+    DEFAULT_IMAGE,
     GATEWAY,
     LAB_SPEC_LABEL,
     OLD_DISTRICT,
@@ -34,11 +37,8 @@ from controller.lab.plan import (
     build_plan,
     lab_prefix,
 )
-from controller.lab.routing import build_routing
-from controller.names import label as name_label
-from controller.yamlio import atomic_write
+from lab.routing import build_routing
 
-DEFAULT_IMAGE = "localhost/mergectl-bookworm:bookworm"
 SEED_PLAYBOOK = Path("playbooks") / "lab" / "seed-old-districts.yml"
 
 Printer = Callable[[str], None]
@@ -77,10 +77,6 @@ def province_of(view: InventoryView, workspace: Path) -> str:
         if variables.get("province_label"):
             return str(variables["province_label"])
     return name_label(workspace.resolve().name) or "lab"
-
-
-def plan_for(workspace: Path, options: UpOptions) -> LabPlan:
-    return _plan_and_view(workspace, options)[0]
 
 
 def _plan_and_view(workspace: Path, options: UpOptions) -> tuple[LabPlan, InventoryView]:
@@ -201,7 +197,7 @@ SEEDED_FILE = "seeded.json"  # in DIR/lab/: container name -> id of every contai
 def seed_old_districts(workspace: Path, plan: LabPlan, out: Printer, *, force: bool = False) -> None:
     """Runs the seeding playbook once per set of containers: a re-run of `up` with the same
     containers skips it (it takes minutes); a recreated container is seeded again."""
-    from controller.run import RunRequest, print_result, repo_root, run_playbook, seed_request_vars
+    from controller.run import RunRequest, print_result, repo_root, run_playbook
 
     hosts = plan.hosts(OLD_DISTRICT)
     playbook = repo_root() / SEED_PLAYBOOK
@@ -226,7 +222,7 @@ def seed_old_districts(workspace: Path, plan: LabPlan, out: Printer, *, force: b
             workspace=workspace,
             playbook=playbook,
             lab=True,
-            extravars=seed_request_vars(hosts),
+            extravars={"mergectl_lab_seed_hosts": list(hosts)},
         ),
         out=out,
     )

@@ -1,6 +1,6 @@
 """Pure parts of `mergectl lab check`: what to probe, how to read the answers, the table.
 
-Nothing here runs a command; controller/lab/check.py runs the probes in the containers
+Nothing here runs a command; lab/check.py runs the probes in the containers
 and hands their output to these functions.
 """
 
@@ -50,6 +50,38 @@ class TcpProbe:
     address: str
     port: int
     expect_reach: bool
+
+
+@dataclass(frozen=True)
+class CounterChange:
+    """An nft counter read before and after a probe, None for a read that failed. A probe
+    judged by the counter's move cannot pass on a reading that never happened: with either
+    read missing, the counter neither grew nor stayed unchanged."""
+
+    before: int | None
+    after: int | None
+
+    @property
+    def delta(self) -> int | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+    @property
+    def grew(self) -> bool:
+        delta = self.delta
+        return delta is not None and delta >= 1
+
+    @property
+    def unchanged(self) -> bool:
+        return self.delta == 0
+
+    def __str__(self) -> str:
+        delta = self.delta
+        if delta is not None:
+            return f"+{delta}"
+        failed = [side for side, value in (("before", self.before), ("after", self.after)) if value is None]
+        return f"? (counter unreadable {' and '.join(failed)} the probe)"
 
 
 def parse_lease(text: str) -> dict[str, str]:

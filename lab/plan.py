@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from netaddr import IPNetwork
 
+DEFAULT_IMAGE = "localhost/mergectl-bookworm:bookworm"  # built by scripts/setup.sh
 LAB_LABEL = "mergectl.lab"  # value: the province label
 LAB_SPEC_LABEL = "mergectl.lab.spec"  # hash of what the container was started with
 LAB_POOL = IPNetwork("172.30.0.0/16")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from controller.errors import UserError
-from controller.lab.plan import LAB_LABEL, LAB_SPEC_LABEL, LabContainer, LabNetwork
+from lab.plan import LAB_LABEL, LAB_SPEC_LABEL, LabContainer, LabNetwork
 
 
 class PodmanError(UserError):
