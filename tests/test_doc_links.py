@@ -118,7 +118,8 @@ def broken_links(root: Path, files: Iterable[Path]) -> list[str]:
                 problems.append(f"{shown}:{number}: link '{target}' leaves the repository")
                 continue
             if not resolved.exists():
-                problems.append(f"{shown}:{number}: link '{target}': no such file {path_part}")
+                missing = resolved.relative_to(root).as_posix()
+                problems.append(f"{shown}:{number}: link '{target}': no such file {missing}")
                 continue
             markdown = resolved.is_file() and resolved.suffix == ".md"
             if fragment and markdown and unquote(fragment) not in anchors_of(resolved):
