@@ -52,7 +52,8 @@ def section(role: Path) -> str:
     defaults = yaml.safe_load(defaults_file.read_text(encoding="utf-8")) if defaults_file.is_file() else {}
     lines = [HEADING, "", START, ""]
     for entry, spec in (specs.get("argument_specs") or {}).items():
-        title = f"Entry point `{entry}`" + (f": {_cell(spec['short_description'])}" if spec.get("short_description") else "")
+        summary = f": {_cell(spec['short_description'])}" if spec.get("short_description") else ""
+        title = f"Entry point `{entry}`" + summary
         lines += [title, "", "| variable | type | default | description |", "|---|---|---|---|"]
         for name, option in sorted((spec.get("options") or {}).items()):
             kind = option.get("type", "str")
@@ -61,7 +62,8 @@ def section(role: Path) -> str:
             description = option.get("description", "")
             if isinstance(description, list):
                 description = " ".join(description)
-            lines.append(f"| `{name}` | {kind} | {_default(name, option, defaults or {})} | {_cell(description)} |")
+            default = _default(name, option, defaults or {})
+            lines.append(f"| `{name}` | {kind} | {default} | {_cell(description)} |")
         lines.append("")
     lines.append(END)
     return "\n".join(lines) + "\n"
@@ -97,7 +99,8 @@ def main() -> int:
     stale = stale_roles()
     if args.check:
         for name in stale:
-            print(f"roles/{name}/README.md: Role Variables differ from meta/argument_specs.yml", file=sys.stderr)
+            message = f"roles/{name}/README.md: Role Variables differ from meta/argument_specs.yml"
+            print(message, file=sys.stderr)
         if stale:
             print("fix: .venv/bin/python scripts/role_variables.py --write", file=sys.stderr)
         return 1 if stale else 0
