@@ -48,7 +48,8 @@ def podman_runners(modules: dict[str, str]) -> list[str]:
     return sorted(
         name
         for name, file in modules.items()
-        if file.endswith(".py") and RUNS_PODMAN.search(Path(file).read_text(encoding="utf-8", errors="replace"))
+        if file.endswith(".py")
+        and RUNS_PODMAN.search(Path(file).read_text(encoding="utf-8", errors="replace"))
     )
 
 
