@@ -24,7 +24,6 @@ from netaddr import IPAddress, IPNetwork
 
 from controller.allocate.asn import commune_asn
 from controller.allocate.collisions import check_operator_addresses, overlaps, state_holders
-from controller.allocate.labels import choose_label
 from controller.allocate.pools import Pool, PoolExhausted
 from controller.allocate.result import (
     Allocations,
@@ -45,43 +44,24 @@ from controller.allocate.state import (
     State,
 )
 from controller.errors import Diagnostics
-from controller.model import Mapping, NewUnit, OldDistrict
-from controller.names import ascii_fold, normalize, strip_type, unit_type
-from controller.names import label as _label
-from controller.names import province_label as _province_label
+from controller.model import Mapping, NewUnit
+from controller.names import (
+    RESERVED_LABELS,
+    choose_label,
+    district_key,
+    district_labels,
+    normalize,
+    old_district_fqdn,
+    old_unit_fqdn,
+    province_label,
+    strip_type,
+    subdomain,
+    successor_group,
+    unit_type,
+)
+from controller.names import label as bare_label
 from controller.province import ProvinceConfig, SiteSpec, Vlan, split_lan
 from controller.yamlio import LineIndex
-
-_NOT_LABEL = re.compile(r"[^a-z0-9]")
-# Labels of old units and districts are computed many times per run; the rule is pure.
-bare_label = lru_cache(maxsize=1 << 15)(_label)
-province_label = lru_cache(maxsize=256)(_province_label)
-# Host names of the province's servers are labels under the province domain too.
-RESERVED_LABELS = frozenset(
-    {"www", "mail", "ns1", "ns2", "ldap", "portal", "archive", "core1", "autodiscover"}
-)
-
-
-def district_key(district: OldDistrict) -> str:
-    return f"{district.province}/{district.name}"
-
-
-def district_labels(mapping: Mapping) -> dict[str, str]:
-    """Label of every old district, unique inside its old province.
-
-    Two districts of one old province can fold to the same label (Hà Tĩnh had
-    both "Thị xã Kỳ Anh" and "Huyện Kỳ Anh"): those keep their type in the label.
-    """
-    by_province: dict[str, dict[str, list[OldDistrict]]] = defaultdict(lambda: defaultdict(list))
-    for district in mapping.old_districts():
-        by_province[district.province][bare_label(district.name)].append(district)
-    labels: dict[str, str] = {}
-    for groups in by_province.values():
-        for base, districts in groups.items():
-            for district in districts:
-                full = _NOT_LABEL.sub("", ascii_fold(district.name))
-                labels[district_key(district)] = base if len(districts) == 1 else full
-    return labels
 
 
 def vc_mac(province_label_: str, code: str, room: str) -> str:
@@ -142,7 +122,7 @@ def allocate(
     diagnostics = Diagnostics()
     run = _Run(previous, province, today)
     successions = _successions_by_old_code(mapping)
-    dlabels = district_labels(mapping)
+    dlabels = district_labels(mapping.old_districts())
     diagnostics.extend(
         check_operator_addresses(
             province, previous, run.generation, today, legacy_identities(mapping), state_path, state_lines
@@ -580,8 +560,9 @@ def _build_allocations(
 
     def lookup_fqdn(code: str) -> str:
         unit = mapping.old_units[code]
+        district_label = dlabels[district_key(unit.district)]
         old_province = province_label(unit.district.province)
-        return f"{old_labels[code]}.{dlabels[district_key(unit.district)]}.{old_province}.gov.vn"
+        return old_unit_fqdn(old_labels[code], district_label, old_province, province.domain)
 
     # Which site reuses which old endpoint: explicit claims first, then the default rule.
     district_ids = {d.code: district_key(d) for d in mapping.old_districts() if d.code}
@@ -636,7 +617,8 @@ def _build_allocations(
                     domain=lookup_fqdn(old.code),
                 )
             )
-            group = f"from_{province_label(old.district.province)}_{dlabels[district_key(old.district)]}"
+            dlabel = dlabels[district_key(old.district)]
+            group = successor_group(province_label(old.district.province), dlabel)
             if group not in groups:
                 groups.append(group)
         sites = []
@@ -676,8 +658,8 @@ def _build_allocations(
                 short_name=strip_type(unit.name),
                 type=unit_type(unit.name),
                 label=entry.label,
-                fqdn=f"{entry.label}.{province.domain}",
-                mail_domain=f"{entry.label}.{province.mail_domain}",
+                fqdn=subdomain(entry.label, province.domain),
+                mail_domain=subdomain(entry.label, province.mail_domain),
                 lan_prefix=lan,
                 vlans=_offset_split(split_template, lan),
                 vc_vlan=province.vc_vlan,
@@ -741,7 +723,7 @@ def _build_allocations(
                 label=dlabels[dkey],
                 province=district.province,
                 province_label=old_province,
-                lookup_fqdn=f"{dlabels[dkey]}.{old_province}.gov.vn",
+                lookup_fqdn=old_district_fqdn(dlabels[dkey], old_province, province.domain),
                 successors=sorted(successors_by_district[dkey]),
                 units=units_by_district[dkey],
                 endpoint=_endpoint(state.old_districts[dkey]),

@@ -22,7 +22,7 @@ from controller.accounts import state as statelib
 from controller.accounts import vault as vaultlib
 from controller.accounts.usernames import name_words
 from controller.errors import Diagnostics
-from controller.names import normalize
+from controller.names import normalize, retired_unit_name
 
 
 class _VaultLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -74,7 +74,7 @@ def build(state: statelib.AccountsState, allocations: Any) -> tuple[dict[str, An
     districts = {district.key: district for district in allocations.old_districts}
 
     def district_ou(district: Any) -> str:
-        return f"{district.label}-{district.province_label}"
+        return retired_unit_name(district.label, district.province_label)
 
     accounts: list[dict[str, Any]] = []
     secrets: dict[str, Any] = {}
