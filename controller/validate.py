@@ -93,7 +93,7 @@ def check_allocation_inputs(ws: Workspace, mapping: Mapping, province: Any) -> D
     import datetime as dt
 
     from controller.allocate.collisions import check_operator_addresses, check_state
-    from controller.allocate.engine import legacy_identities
+    from controller.allocate.pipeline import legacy_identities
     from controller.allocate.state import load_state_with_lines, state_path
 
     today = dt.date.today()

@@ -3,6 +3,12 @@
 `allocate()` is pure (mapping, province, previous state, today) -> (state, allocations,
 diagnostics); `allocate_workspace()` is the edge that reads the workspace and, when
 asked, writes `state/allocations.yml` atomically under the workspace lock.
+
+One job per module: `pipeline` (the order of the allocation steps), `pools` (first fit),
+`view` (the `Allocations` the renderer reads, module `result`), `reuse` (which site keeps
+which old line), `successions` (primary successors and fates), `collisions` and
+`quarantine` (checks and releases), `state` (`state/allocations.yml`), `asn`.
+Names and labels come from `controller.names`.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from controller.allocate.collisions import check_state
-from controller.allocate.engine import allocate, district_key, vc_mac
+from controller.allocate.pipeline import allocate
 from controller.allocate.result import (
     Allocations,
     CommuneAllocation,
@@ -32,11 +38,9 @@ __all__ = [
     "Validated",
     "allocate",
     "allocate_workspace",
-    "district_key",
     "load_state",
     "save_state",
     "validated_inputs",
-    "vc_mac",
 ]
 
 
