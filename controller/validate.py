@@ -92,9 +92,9 @@ def check_allocation_inputs(ws: Workspace, mapping: Mapping, province: Any) -> D
     """The state as loaded, and the operator's addresses against it (what `inventory` refuses)."""
     import datetime as dt
 
+    from controller.allocate.allocations_state import load_state_with_lines, state_path
     from controller.allocate.collisions import check_operator_addresses, check_state
     from controller.allocate.pipeline import legacy_identities
-    from controller.allocate.state import load_state_with_lines, state_path
 
     today = dt.date.today()
     state, lines, diagnostics = load_state_with_lines(ws.state_dir)

@@ -7,7 +7,7 @@ asked, writes `state/allocations.yml` atomically under the workspace lock.
 One job per module: `pipeline` (the order of the allocation steps), `pools` (first fit),
 `view` (the `Allocations` the renderer reads, module `result`), `reuse` (which site keeps
 which old line), `successions` (primary successors and fates), `collisions` and
-`quarantine` (checks and releases), `state` (`state/allocations.yml`), `asn`.
+`quarantine` (checks and releases), `allocations_state` (`state/allocations.yml`), `asn`.
 Names and labels come from `controller.names`.
 """
 
@@ -16,6 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from controller.allocate.allocations_state import (
+    State,
+    load_state,
+    load_state_with_lines,
+    save_state,
+    state_path,
+)
 from controller.allocate.collisions import check_state
 from controller.allocate.pipeline import allocate
 from controller.allocate.result import (
@@ -24,7 +31,6 @@ from controller.allocate.result import (
     OldDistrictAllocation,
     OldUnitAllocation,
 )
-from controller.allocate.state import State, load_state, load_state_with_lines, save_state, state_path
 from controller.errors import InvalidInput
 from controller.model import Mapping
 from controller.province import ProvinceConfig

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from netaddr import AddrFormatError, IPNetwork
 
-from controller.allocate.state import QuarantineItem, State
+from controller.allocate.allocations_state import QuarantineItem, State
 from controller.errors import Diagnostics
 from controller.province import ProvinceConfig, QuarantinePolicy
 from controller.yamlio import KeyPath, LineIndex, key_path_text

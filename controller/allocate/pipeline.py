@@ -20,10 +20,16 @@ from typing import TypeVar
 
 from netaddr import IPAddress, IPNetwork
 
+from controller.allocate.allocations_state import (
+    CommuneState,
+    EndpointState,
+    QuarantineItem,
+    SiteState,
+    State,
+)
 from controller.allocate.collisions import check_operator_addresses, overlaps, state_holders
 from controller.allocate.pools import Pool, PoolExhausted, parse_network
 from controller.allocate.result import Allocations
-from controller.allocate.state import CommuneState, EndpointState, QuarantineItem, SiteState, State
 from controller.allocate.successions import Successions, first_primary_old, successions_by_old_code
 from controller.allocate.view import build_allocations
 from controller.errors import Diagnostics

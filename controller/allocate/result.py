@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from netaddr import IPAddress, IPNetwork
 
 from controller import names
-from controller.allocate.state import QuarantineItem, State
+from controller.allocate.allocations_state import QuarantineItem, State
 from controller.province import Vlan
 
 

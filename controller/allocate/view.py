@@ -14,6 +14,13 @@ from dataclasses import dataclass
 
 from netaddr import IPAddress, IPNetwork
 
+from controller.allocate.allocations_state import (
+    CommuneState,
+    EndpointState,
+    QuarantineItem,
+    SiteState,
+    State,
+)
 from controller.allocate.asn import commune_asn
 from controller.allocate.pools import parse_address, parse_network
 from controller.allocate.result import (
@@ -28,7 +35,6 @@ from controller.allocate.result import (
     VcRoom,
 )
 from controller.allocate.reuse import Reuse, reuse_claims
-from controller.allocate.state import CommuneState, EndpointState, QuarantineItem, SiteState, State
 from controller.allocate.successions import Successions, fate, first_primary_old, primary_of
 from controller.errors import Diagnostics
 from controller.model import Mapping, OldDistrict

@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def compute_plan(workspace: Workspace):  # returns controller.plan.Plan
+def compute_plan(workspace: Workspace):  # returns controller.change_plan.Plan
     from controller.preview import preview
 
     return preview(workspace).plan
@@ -53,7 +53,7 @@ def compute_plan(workspace: Workspace):  # returns controller.plan.Plan
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from controller.plan import to_markdown, to_text
+    from controller.change_plan import to_markdown, to_text
 
     workspace = Workspace(args.workspace)
     plan = compute_plan(workspace)

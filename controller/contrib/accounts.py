@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from controller.accounts import state as statelib
+from controller.accounts import accounts_state
 from controller.accounts import vault as vaultlib
 from controller.accounts.usernames import name_words
 from controller.errors import Diagnostics
@@ -36,17 +36,17 @@ def contribute(
     workspace: Any, mapping: Any, province: Any, allocations: Any, inventory: Any, diagnostics: Diagnostics
 ) -> None:
     directory = Path(getattr(workspace, "dir", workspace))
-    if not (directory / statelib.STATE_FILE).exists():
+    if not (directory / accounts_state.STATE_FILE).exists():
         return
     if not vaultlib.password_path(directory).exists():
         diagnostics.add(
-            directory / statelib.STATE_FILE,
+            directory / accounts_state.STATE_FILE,
             None,
             f"accounts exist but the vault password file {vaultlib.PASSWORD_FILE} is missing",
             hint="restore DIR/.vault-pass from the workspace backup",
         )
         return
-    state = statelib.load(directory)
+    state = accounts_state.load(directory)
     assert state is not None
     plain, secrets = build(state, allocations)
     inventory.set_group_vars("all", "accounts", plain)
@@ -68,7 +68,7 @@ def contribute(
         _vault_file(inventory, directory, lib, group, "accounts_services.vault", services)
 
 
-def build(state: statelib.AccountsState, allocations: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def build(state: accounts_state.AccountsState, allocations: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """(plain group vars, secrets by mail address) from the state and the allocations."""
     communes = {commune.code: commune for commune in allocations.communes}
     districts = {district.key: district for district in allocations.old_districts}
@@ -81,8 +81,8 @@ def build(state: statelib.AccountsState, allocations: Any) -> tuple[dict[str, An
     active_by_person: dict[tuple[str, str], str] = {}
     officers: dict[str, list[str]] = {}
     for account in state.accounts:
-        commune = communes.get(account.unit) if account.kind == statelib.COMMUNE else None
-        if commune is None or account.status != statelib.ACTIVE:
+        commune = communes.get(account.unit) if account.kind == accounts_state.COMMUNE else None
+        if commune is None or account.status != accounts_state.ACTIVE:
             continue
         mail = f"{account.uid}@{commune.mail_domain}"
         active_by_person[(account.unit, account.person)] = mail
@@ -90,7 +90,7 @@ def build(state: statelib.AccountsState, allocations: Any) -> tuple[dict[str, An
             officers.setdefault(account.unit, []).append(mail)
 
     for account in sorted(state.accounts, key=lambda a: (a.kind, a.unit, a.uid)):
-        if account.kind == statelib.COMMUNE:
+        if account.kind == accounts_state.COMMUNE:
             commune = communes.get(account.unit)
             if commune is None:
                 continue  # the unit left the mapping: its directory entries stay as they are
@@ -99,7 +99,7 @@ def build(state: statelib.AccountsState, allocations: Any) -> tuple[dict[str, An
                 "unit": commune.label,
                 "retired": False,
                 "mail": f"{account.uid}@{commune.mail_domain}",
-                "enabled": account.status == statelib.ACTIVE,
+                "enabled": account.status == accounts_state.ACTIVE,
                 "role": account.role,
             }
         else:

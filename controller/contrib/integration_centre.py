@@ -13,8 +13,8 @@ from typing import Any
 
 from controller.capacity.config import SECTION, SYSTEMS, TEMPLATE_SECTION, load_ic_config
 from controller.capacity.model import RESOURCE_WORDS, RESOURCES, Resources
-from controller.capacity.plan import CapacityPlan, Commune, compute_plan
-from controller.capacity.state import HEADER, load_placement
+from controller.capacity.placement_plan import CapacityPlan, Commune, compute_plan
+from controller.capacity.placement_state import HEADER, load_placement
 from controller.errors import Diagnostics
 from controller.yamlio import dump_yaml
 

@@ -16,7 +16,7 @@ from netaddr import IPAddress, IPNetwork
 from controller.capacity.config import SYSTEMS, IcConfig
 from controller.capacity.model import VmRequest
 from controller.capacity.placement import PlacementResult, place
-from controller.capacity.state import PlacedVm, PlacementState, save_placement
+from controller.capacity.placement_state import PlacedVm, PlacementState, save_placement
 from controller.names import vm_name
 
 
