@@ -10,10 +10,6 @@ from controller.province.model import KNOWN_LEVEL1
 from controller.province.schema import modeline
 
 
-def default_domain(province: str) -> str:
-    return f"{province_label(province)}.gov.vn"
-
-
 def default_hypervisor_count(communes: int) -> int:
     """Two at least (one may fail); about 30 communes' VMs per 64-core / 512 GiB host."""
     return max(2, -(-communes // 30))
