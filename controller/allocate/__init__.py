@@ -34,6 +34,7 @@ from controller.allocate.result import (
 from controller.errors import InvalidInput
 from controller.model import Mapping
 from controller.province import ProvinceConfig
+from controller.workspace import Workspace
 
 __all__ = [
     "Allocations",
@@ -56,7 +57,7 @@ class Validated:
     province: ProvinceConfig
 
 
-def validated_inputs(workspace) -> Validated:
+def validated_inputs(workspace: Workspace) -> Validated:
     """mapping + province of a workspace; InvalidInput with every problem otherwise."""
     from controller.validate import validate_workspace
 
@@ -64,12 +65,11 @@ def validated_inputs(workspace) -> Validated:
     mapping, province, diagnostics = validate_workspace(workspace)
     if diagnostics or mapping is None or province is None:
         raise InvalidInput(diagnostics)
-    assert isinstance(province, ProvinceConfig)  # validate_workspace returns it untyped
     return Validated(mapping, province)
 
 
 def allocate_workspace(
-    workspace, inputs: Validated, *, write: bool, today: dt.date | None = None
+    workspace: Workspace, inputs: Validated, *, write: bool, today: dt.date | None = None
 ) -> tuple[State, Allocations, bool]:
     """(state, allocations, changed). With `write`, the caller must hold `workspace.lock()`."""
     today = today or dt.date.today()

@@ -34,13 +34,12 @@ def province_template(mapping: Mapping, workspace: Path | None = None) -> str:
             for number in range(1, default_hypervisor_count(len(mapping.new_units)) + 1)
         ),
     )
-    # Contribution modules append their own commented sections (accounts, VMs, DNS...).
-    from controller import contrib
+    # Contributions append their own commented sections (accounts, VMs, DNS...).
+    from controller.contrib import contributions
 
-    for module in contrib.discover().values():
-        section = getattr(module, "TEMPLATE_SECTION", "")
-        if section:
-            text += "\n" + section.strip("\n") + "\n"
+    for contribution in contributions():
+        if contribution.template_section:
+            text += "\n" + contribution.template_section.strip("\n") + "\n"
     return text
 
 
