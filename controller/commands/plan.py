@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from controller.errors import EXIT_CHANGES, EXIT_OK
 from controller.workspace import Workspace
+
+if TYPE_CHECKING:
+    from controller.change_plan import Plan
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def compute_plan(workspace: Workspace):  # returns controller.change_plan.Plan
+def compute_plan(workspace: Workspace) -> Plan:
     from controller.preview import preview
 
     return preview(workspace).plan
