@@ -12,7 +12,7 @@ import time
 from controller.capacity.config import DEFAULT_PROFILES
 from controller.capacity.model import Hypervisor, Overcommit
 from controller.capacity.placement import place
-from controller.capacity.plan import Commune, requests_for
+from controller.capacity.placement_plan import Commune, requests_for
 
 COMMUNES = 3321
 

@@ -32,10 +32,9 @@ import bind_zone  # noqa: E402
 import dns_records  # noqa: E402
 import vietnamadminunits  # noqa: E402
 
-from controller.names import label  # noqa: E402
+from controller.names import GOV_DOMAIN, label, old_district_fqdn, old_unit_fqdn, subdomain  # noqa: E402
 
 DATASET = Path(vietnamadminunits.__file__).parent / "data" / "dataset.db"
-PARENT = "gov.vn"
 SERVERS = {
     "mail": {"name": "mail1", "address": "10.240.0.21"},
     "portal": {"name": "portal1", "address": "10.240.0.41", "ipv6": "fd68::41"},
@@ -53,7 +52,7 @@ def unique(base: str, taken: set[str]) -> str:
 
 
 def province_vars(plabel: str) -> dict:
-    domain = f"{plabel}.{PARENT}"
+    domain = f"{plabel}.{GOV_DOMAIN}"
     return {
         "domain": domain,
         "mail_domain": domain,
@@ -73,7 +72,7 @@ def load(with_old: bool) -> tuple[dict[str, list[dict]], dict[str, list[dict]], 
     for province, ward in db.execute("select province, ward from admin_units order by province, wardCode"):
         plabel = label(province)
         clabel = unique(label(ward), taken[plabel])
-        domain = f"{clabel}.{plabel}.{PARENT}"
+        domain = subdomain(clabel, f"{plabel}.{GOV_DOMAIN}")
         communes[plabel].append(
             {
                 "commune_label": clabel,
@@ -93,11 +92,11 @@ def load(with_old: bool) -> tuple[dict[str, list[dict]], dict[str, list[dict]], 
             if not ward or not district:  # rows describing a district or province alone
                 continue
             plabel, dlabel = label(province), label(district)
-            fqdn = f"{label(ward)}.{dlabel}.{plabel}.{PARENT}"
+            fqdn = old_unit_fqdn(label(ward), dlabel, plabel, f"{plabel}.{GOV_DOMAIN}")
             old_units[plabel].append({"code": wcode, "province_label": plabel, "lookup_fqdn": fqdn})
             if (plabel, dcode) not in seen:
                 seen.add((plabel, dcode))
-                lookup = f"{dlabel}.{plabel}.{PARENT}"
+                lookup = old_district_fqdn(dlabel, plabel, f"{plabel}.{GOV_DOMAIN}")
                 old_districts[plabel].append({"code": dcode, "province_label": plabel, "lookup_fqdn": lookup})
     return communes, old_units, old_districts
 

@@ -94,12 +94,6 @@ class Mapping:
         unit, _ = successors[0]
         return Fate.KEPT if len(unit.formed_from) == 1 else Fate.MERGED
 
-    def primary_successor(self, old_code: str) -> NewUnit:
-        successors = self.successions_of(old_code)
-        if len(successors) == 1:
-            return successors[0][0]
-        return next(unit for unit, succession in successors if succession.primary)
-
     def old_districts(self) -> list[OldDistrict]:
         seen: dict[tuple[str, str], OldDistrict] = {}
         for unit in self.old_units.values():

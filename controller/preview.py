@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from controller.allocate import Allocations, State, Validated, allocate_workspace, validated_inputs
-from controller.allocate.state import state_text
-from controller.plan import Plan, diff
-from controller.plan_files import host_kinds, mass_changes
+from controller.allocate.allocations_state import state_text
+from controller.change_plan import Plan, diff
+from controller.change_plan_files import host_kinds, mass_changes
 from controller.render import InventoryTree, build_inventory, snapshot
 from controller.render.writer import FileChanges, compare
 from controller.workspace import Workspace

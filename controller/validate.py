@@ -1,24 +1,24 @@
 """Validation of a whole workspace: mapping.yml, then province.yml, then every workstream's own checks.
 
 All problems are collected into one Diagnostics so `mergectl validate` reports
-everything in one run. Workstreams add checks without editing this file: any
-module in `controller/contrib/` that defines
-`validate(workspace, mapping, province, diagnostics) -> None` is called.
+everything in one run. Workstreams add checks without editing this file: a
+contribution (`controller.contrib.MODULES`) with a `validate` hook is called.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from collections.abc import Callable
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING
 
+from controller.contrib import ContributionUnavailable, contributions
 from controller.errors import Diagnostics
 from controller.mapping_io import read_mapping
 from controller.model import Mapping
 from controller.sources.rows import build_mapping, check_rows  # re-exported: the mapping rules
 from controller.workspace import Workspace
+
+if TYPE_CHECKING:
+    from controller.contrib import Validate
+    from controller.province import ProvinceConfig
 
 __all__ = [
     "CheckerUnavailable",
@@ -34,31 +34,23 @@ class CheckerUnavailable(Exception):
     """A checker could not be imported: validation would be incomplete, so it does not say "valid"."""
 
 
-def contrib_validators() -> list[tuple[str, Callable[..., Any]]]:
-    """(module name, validate function) of every contrib module that defines one, by module name.
+def contrib_validators() -> list[tuple[str, Validate]]:
+    """(contribution name, validate hook) of every contribution that has one, in their order.
 
-    A module that cannot be imported (a missing dependency, a syntax error) is never skipped:
-    "valid" must mean every checker ran."""
-    contrib: ModuleType = importlib.import_module("controller.contrib")
-    found = []
-    for module_info in sorted(pkgutil.iter_modules(contrib.__path__), key=lambda info: info.name):
-        if module_info.name.startswith("_"):
-            continue
-        name = f"{contrib.__name__}.{module_info.name}"
-        try:
-            module = importlib.import_module(name)
-        except Exception as error:  # any import failure: the checker cannot run
-            raise CheckerUnavailable(
-                f"checker {name} cannot run ({type(error).__name__}: {error}); the workspace was not fully "
-                "validated: repair the installation (pip install -r requirements.txt, pip install -e .)"
-            ) from error
-        validate = getattr(module, "validate", None)
-        if callable(validate):
-            found.append((module_info.name, validate))
-    return found
+    A contribution that cannot be imported (a missing dependency, a syntax error) is never
+    skipped: "valid" must mean every checker ran."""
+    try:
+        found = contributions()
+    except ContributionUnavailable as error:
+        raise CheckerUnavailable(
+            f"checker {error.module} cannot run ({type(error.error).__name__}: {error.error}); the "
+            "workspace was not fully validated: repair the installation "
+            "(pip install -r requirements.txt, pip install -e .)"
+        ) from error
+    return [(contribution.name, contribution.validate) for contribution in found if contribution.validate]
 
 
-def validate_province(ws: Workspace, mapping: Mapping, diagnostics: Diagnostics) -> Any:
+def validate_province(ws: Workspace, mapping: Mapping, diagnostics: Diagnostics) -> ProvinceConfig | None:
     """province.yml checked by controller.province (pools, overlaps, sizes, domains); None when absent."""
     from controller import province as province_module
 
@@ -71,7 +63,7 @@ def validate_province(ws: Workspace, mapping: Mapping, diagnostics: Diagnostics)
     return province
 
 
-def validate_workspace(ws: Workspace) -> tuple[Mapping | None, object | None, Diagnostics]:
+def validate_workspace(ws: Workspace) -> tuple[Mapping | None, ProvinceConfig | None, Diagnostics]:
     """(mapping, province config, diagnostics) of a workspace; later checks run only on valid inputs."""
     diagnostics = Diagnostics()
     mapping, found = read_mapping(ws.mapping_path)
@@ -88,13 +80,13 @@ def validate_workspace(ws: Workspace) -> tuple[Mapping | None, object | None, Di
     return mapping, province, diagnostics
 
 
-def check_allocation_inputs(ws: Workspace, mapping: Mapping, province: Any) -> Diagnostics:
+def check_allocation_inputs(ws: Workspace, mapping: Mapping, province: ProvinceConfig) -> Diagnostics:
     """The state as loaded, and the operator's addresses against it (what `inventory` refuses)."""
     import datetime as dt
 
+    from controller.allocate.allocations_state import load_state_with_lines, state_path
     from controller.allocate.collisions import check_operator_addresses, check_state
-    from controller.allocate.engine import legacy_identities
-    from controller.allocate.state import load_state_with_lines, state_path
+    from controller.allocate.pipeline import legacy_identities
 
     today = dt.date.today()
     state, lines, diagnostics = load_state_with_lines(ws.state_dir)

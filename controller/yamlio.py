@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -275,8 +274,3 @@ def atomic_write(path: str | Path, text: str) -> None:
             os.fsync(directory)
         finally:
             os.close(directory)
-
-
-def iter_paths(index: LineIndex) -> Iterator[KeyPath]:
-    """Key paths recorded in an index (for debugging and tests)."""
-    return iter(index._lines)

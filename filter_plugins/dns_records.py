@@ -5,13 +5,24 @@ parameters and the old units/districts (docs/inventory-contract.md) and returns
 the zone set: the province zone with every new commune's records, and one
 look-up zone per old province domain that disappeared in the merger
 (binhthuan.gov.vn for Bình Thuận). Names are never computed here: labels and
-domains come from the inventory, where controller.names made them.
+domains come from the inventory, where controller.names made them, and the old
+provinces' zones from `controller.names.old_province_domain`, the rule the
+allocator named their look-up names by.
 """
 
 from __future__ import annotations
 
 import datetime
+import sys
+from pathlib import Path
 from typing import Any
+
+# The plugin runs inside ansible-playbook, where the repository root may not be on sys.path.
+_REPO_ROOT = str(Path(__file__).resolve().parent.parent)
+if _REPO_ROOT not in sys.path:
+    sys.path.insert(0, _REPO_ROOT)
+
+from controller.names import old_province_domain  # noqa: E402
 
 try:  # Ansible loads this file as a plugin; the unit tests import it directly.
     from ansible.errors import AnsibleFilterError
@@ -85,9 +96,7 @@ class _Plan:
 
 
 def _lookup_zone(entry: dict, province_domain: str) -> str:
-    """The old province's domain: <old province label>.<parent of the province domain>."""
-    parent = province_domain.split(".", 1)[1] if "." in province_domain else province_domain
-    return f"{entry.get('province_label', '')}.{parent}".lower()
+    return old_province_domain(str(entry.get("province_label", "")), province_domain).lower()
 
 
 def zone_names(

@@ -5,6 +5,7 @@
     {{ '10.64.2.0/23' | reverse_zones }}             -> ['2.64.10.in-addr.arpa', '3.64.10.in-addr.arpa']
     {{ 'Xã Đắk Mil' | ascii_fold }}                  -> xa dak mil
     {{ 'Bình Thuận' | group_name }}                  -> binh_thuan
+    {{ 'binhthuan' | old_province_domain('lamdong.gov.vn') }}  -> binhthuan.gov.vn
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ def ascii_fold(text: str) -> str:
 
 def group_name(*parts: str) -> str:
     return names.group_name(*parts)
+
+
+def old_province_domain(old_province_label: str, domain: str) -> str:
+    """The old province's domain beside the province's `domain` (where its look-up names live)."""
+    return names.old_province_domain(old_province_label, domain)
 
 
 def ptr_name(address: str) -> str:
@@ -62,6 +68,7 @@ class FilterModule:
             "commune_label": commune_label,
             "ascii_fold": ascii_fold,
             "group_name": group_name,
+            "old_province_domain": old_province_domain,
             "ptr_name": ptr_name,
             "reverse_zones": reverse_zones,
         }

@@ -3,7 +3,9 @@
 # the real Bình Thuận -> Lâm Đồng mapping, validate it, render the inventory, plan, bring up
 # a lab slice of 2 communes, run the site playbook against it, check from each commune's LAN
 # client what a PC there can reach and resolve, and say where everything is.
-# Steps whose verb or playbook has not landed yet are skipped, and said so.
+# A step whose verb or playbook is missing is a failure, never a skip: the steps after it
+# still run, and the demo exits non-zero at the end naming what is missing. Only the
+# steps that need a lab that did not come up are skipped (its failure is already counted).
 #
 #   scripts/demo.sh [DIR]        DIR defaults to work/lamdong (git-ignored)
 #   COMMUNES=3 scripts/demo.sh   a bigger lab slice
@@ -16,7 +18,7 @@ workspace=${1:-work/lamdong}
 communes=${COMMUNES:-2}
 export PATH="$repo/.venv/bin:$PATH"
 
-names=() results=() times=()
+names=() results=() times=() missing_steps=()
 record() { names+=("$1"); results+=("$2"); times+=("$3"); }
 run() {  # $1 = step name, rest = command
   local name=$1 start rc; shift
@@ -28,6 +30,10 @@ run() {  # $1 = step name, rest = command
   return "$rc"
 }
 skip() { printf '\n==> %s: skipped (%s)\n' "$1" "$2"; record "$1" "skipped: $2" 0; }
+missing() {  # $1 = step name, $2 = what is missing: the demo no longer shows what it claims to
+  printf '\n==> %s: MISSING (%s)\n' "$1" "$2" >&2
+  record "$1" "MISSING: $2" 0; missing_steps+=("$1 ($2)")
+}
 has_verb() { mergectl "$1" --help >/dev/null 2>&1; }
 
 total_start=$(date +%s)
@@ -45,7 +51,7 @@ run "old district accounts" mergectl accounts import "$workspace" --old-district
 if has_verb inventory; then
   run inventory mergectl inventory "$workspace" || { echo "demo: inventory failed" >&2; exit 1; }
 else
-  skip inventory "the 'inventory' verb has not landed"; echo "demo: no inventory, no lab" >&2; exit 1
+  missing inventory "no 'mergectl inventory' verb"; echo "demo: no inventory, no lab" >&2; exit 1
 fi
 # Secrets an operator keeps in Ansible Vault: the demo makes throwaway random ones for a
 # fresh workspace (never replacing existing ones), so the site playbook can run in the lab.
@@ -64,19 +70,25 @@ demo_secrets() {
 }
 run "demo secrets" demo_secrets
 
-if has_verb plan; then run plan mergectl plan "$workspace"; else skip plan "the 'plan' verb has not landed"; fi
+if has_verb plan; then run plan mergectl plan "$workspace"; else missing plan "no 'mergectl plan' verb"; fi
 
 lab_ok=0
-run "lab up" mergectl lab up "$workspace" --communes "$communes" && lab_ok=1
+if has_verb lab; then
+  run "lab up" mergectl lab up "$workspace" --communes "$communes" && lab_ok=1
+else
+  missing "lab up" "no 'mergectl lab' verb"
+fi
 if [ "$lab_ok" = 0 ] && [ -f "$workspace/lab/hosts.yml" ]; then
   # containers are up but a later step of 'lab up' (seeding) failed: the site can still run
   echo "demo: 'lab up' reported a problem (above); the lab's containers are up, going on"
   lab_ok=1
 fi
-if [ "$lab_ok" = 1 ] && [ -f playbooks/site.yml ]; then
-  run "apply site (lab)" mergectl apply "$workspace" --lab --playbook site
+if ! has_verb apply; then
+  missing "apply site (lab)" "no 'mergectl apply' verb"
+elif [ ! -f playbooks/site.yml ]; then
+  missing "apply site (lab)" "no playbooks/site.yml"
 elif [ "$lab_ok" = 1 ]; then
-  skip "apply site (lab)" "playbooks/site.yml has not landed"
+  run "apply site (lab)" mergectl apply "$workspace" --lab --playbook site
 else
   skip "apply site (lab)" "the lab did not come up"
 fi
@@ -87,13 +99,13 @@ if [ "$lab_ok" = 1 ]; then
 else
   skip "lab check" "the lab did not come up"
 fi
-if has_verb report; then run report mergectl report "$workspace"; else skip report "the 'report' verb has not landed"; fi
+if has_verb report; then run report mergectl report "$workspace"; else missing report "no 'mergectl report' verb"; fi
 
 printf '\n%-22s %-44s %7s\n' STEP RESULT SECONDS
 failed=0
 for i in "${!names[@]}"; do
   printf '%-22s %-44s %7d\n' "${names[$i]}" "${results[$i]}" "${times[$i]}"
-  [[ ${results[$i]} == FAILED* ]] && failed=$((failed + 1))
+  [[ ${results[$i]} == FAILED* || ${results[$i]} == MISSING* ]] && failed=$((failed + 1))
 done
 printf '%-22s %-44s %7d\n' total "" $(( $(date +%s) - total_start ))
 cat <<MSG
@@ -105,4 +117,8 @@ lab overlay:                   $workspace/lab/hosts.yml   (status: mergectl lab 
 the lab is still running; remove it with:
   mergectl lab down $workspace
 MSG
-[ "$failed" = 0 ]
+if [ ${#missing_steps[@]} -gt 0 ]; then
+  echo "demo: FAILED: ${#missing_steps[@]} step(s) could not run because what they need is missing:" >&2
+  printf '  %s\n' "${missing_steps[@]}" >&2
+fi
+[ "$failed" = 0 ] || { echo "demo: $failed step(s) failed or missing (table above)" >&2; exit 1; }

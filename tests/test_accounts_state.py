@@ -11,9 +11,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from controller.accounts.accounts_state import COMMUNE, AccountsState
 from controller.accounts.reconcile import apply_staff
 from controller.accounts.staff import StaffRow
-from controller.accounts.state import COMMUNE, AccountsState
 from controller.cli import main
 from controller.errors import Diagnostics
 

@@ -328,7 +328,7 @@ def test_district_lines_by_code_or_name(tmp_path: Path) -> None:
 
 
 def test_choose_label_rules() -> None:
-    from controller.allocate.labels import choose_label
+    from controller.names import choose_label
 
     assert choose_label("Xã Sơn Hạ", "sonha", set()) == ("sonha", None)
     assert choose_label("Xã Sơn Hạ", "sonha", {"sonha"})[0] == "sonha2"  # not "sonhasonha"

@@ -103,3 +103,54 @@ def test_group_name_charset(name: str) -> None:
         return
     assert all(char.isascii() and (char.isalnum() or char == "_") for char in result)
     assert result == result.lower()
+
+
+def test_district_labels_keep_the_type_only_when_two_districts_fold_alike() -> None:
+    from controller.model import OldDistrict
+    from controller.names import district_key, district_labels
+
+    town, rural, other = (OldDistrict("Hà Tĩnh", "Thị xã Kỳ Anh"), OldDistrict("Hà Tĩnh", "Huyện Kỳ Anh"),
+                          OldDistrict("Quảng Bình", "Huyện Kỳ Anh"))
+    labels = district_labels([town, rural, other])
+    assert (labels[district_key(town)], labels[district_key(rural)]) == ("thixakyanh", "huyenkyanh")
+    assert labels[district_key(other)] == "kyanh" and district_key(other) == "Quảng Bình/Huyện Kỳ Anh"
+
+
+def test_default_domain_and_its_directory_base() -> None:
+    from controller.names import domain_dn, province_domain
+
+    assert province_domain("Tỉnh Lâm Đồng") == "lamdong.gov.vn"
+    assert domain_dn(province_domain("Lâm Đồng")) == "dc=lamdong,dc=gov,dc=vn"
+
+
+def test_look_up_names_lie_in_the_zone_the_dns_filter_serves() -> None:
+    """One rule for the old province's domain: the allocator's names and the filter's zones agree,
+    whatever the province's own domain is."""
+    import sys
+    from pathlib import Path
+
+    from controller.names import old_district_fqdn, old_province_domain, old_unit_fqdn
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "filter_plugins"))
+    import dns_records
+
+    for domain in ("lamdong.gov.vn", "lamdong.lab.example", "lamdong"):
+        zone = old_province_domain("binhthuan", domain)
+        entries = [{"province_label": "binhthuan"}]
+        assert dns_records.zone_names(domain, entries)[1:] == [zone]
+        assert old_district_fqdn("phanthiet", "binhthuan", domain) == f"phanthiet.{zone}"
+        assert old_unit_fqdn("muine", "phanthiet", "binhthuan", domain) == f"muine.phanthiet.{zone}"
+    assert old_province_domain("binhthuan", "lamdong.gov.vn") == "binhthuan.gov.vn"
+
+
+def test_names_imports_nothing_beyond_the_standard_library() -> None:
+    """The filter plugins load controller.names inside ansible-playbook."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, controller.names; "
+            "print(sorted(m for m in sys.modules if m.startswith('controller') or m in ('netaddr', 'yaml')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout
+    assert out.strip() == "['controller', 'controller.names']"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from test_alloc_support import small_mapping, write_workspace
 
+from controller.change_plan import diff, to_markdown, to_text
 from controller.cli import main
-from controller.plan import diff, to_markdown, to_text
 
 
 def _snapshot(communes: dict, old_units: dict | None = None, hosts: list | None = None) -> dict:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from controller.change_plan_files import mass_changes
 from controller.cli import main
 from controller.errors import EXIT_CHANGES, EXIT_INVALID, EXIT_OK, EXIT_REFUSED
-from controller.plan_files import mass_changes
 from controller.render.writer import FileChanges
 
 

@@ -153,7 +153,7 @@ def test_duplicate_macs_name_both_rooms(workspace: Path, capsys) -> None:
 
 
 def test_a_given_mac_equal_to_another_rooms_generated_mac_is_refused(workspace: Path, capsys) -> None:
-    from controller.allocate.engine import vc_mac
+    from controller.allocate.view import vc_mac
 
     generated = vc_mac("lamdong", "22924", "party")
     province = workspace / "province.yml"

@@ -127,7 +127,7 @@ def test_a_checker_that_cannot_be_imported_makes_validate_fail(
             raise ModuleNotFoundError("No module named 'some_dependency'")
         return real(name, package)
 
-    monkeypatch.setattr("controller.validate.importlib.import_module", broken)
+    monkeypatch.setattr("controller.contrib.importlib.import_module", broken)
     capsys.readouterr()
     assert main(["validate", str(workspace)]) == EXIT_INTERNAL
     captured = capsys.readouterr()

@@ -13,8 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from controller.accounts.staff import StaffRow
-from controller.accounts.state import (
+from controller.accounts.accounts_state import (
     ACTIVE,
     DISABLED,
     OLD_DISTRICT,
@@ -22,6 +21,7 @@ from controller.accounts.state import (
     AccountsState,
     digest,
 )
+from controller.accounts.staff import StaffRow
 from controller.accounts.usernames import with_suffix
 from controller.errors import Diagnostics
 

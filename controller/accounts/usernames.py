@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import re
 
-from controller.names import ascii_fold, normalize
+from controller.names import fold, normalize
 
 USERNAME = re.compile(r"^[a-z][a-z0-9]{1,31}$")
 MAX_LENGTH = 32  # comfortably under every mail system's local-part limit and LDAP uid habits
-_NOT_LETTER = re.compile(r"[^a-z0-9]")
 
 
 def fold_word(word: str) -> str:
     """One name word in ASCII: "Đào" -> "dao", "H'Hen" -> "hhen" (apostrophes and hyphens dropped)."""
-    return _NOT_LETTER.sub("", ascii_fold(word))
+    return fold(word)
 
 
 def name_words(full_name: str) -> list[str]:

@@ -3,6 +3,12 @@
 `allocate()` is pure (mapping, province, previous state, today) -> (state, allocations,
 diagnostics); `allocate_workspace()` is the edge that reads the workspace and, when
 asked, writes `state/allocations.yml` atomically under the workspace lock.
+
+One job per module: `pipeline` (the order of the allocation steps), `pools` (first fit),
+`view` (the `Allocations` the renderer reads, module `result`), `reuse` (which site keeps
+which old line), `successions` (primary successors and fates), `collisions` and
+`quarantine` (checks and releases), `allocations_state` (`state/allocations.yml`), `asn`.
+Names and labels come from `controller.names`.
 """
 
 from __future__ import annotations
@@ -10,18 +16,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from controller.allocate.allocations_state import (
+    State,
+    load_state,
+    load_state_with_lines,
+    save_state,
+    state_path,
+)
 from controller.allocate.collisions import check_state
-from controller.allocate.engine import allocate, district_key, vc_mac
+from controller.allocate.pipeline import allocate
 from controller.allocate.result import (
     Allocations,
     CommuneAllocation,
     OldDistrictAllocation,
     OldUnitAllocation,
 )
-from controller.allocate.state import State, load_state, load_state_with_lines, save_state, state_path
 from controller.errors import InvalidInput
 from controller.model import Mapping
 from controller.province import ProvinceConfig
+from controller.workspace import Workspace
 
 __all__ = [
     "Allocations",
@@ -32,11 +45,9 @@ __all__ = [
     "Validated",
     "allocate",
     "allocate_workspace",
-    "district_key",
     "load_state",
     "save_state",
     "validated_inputs",
-    "vc_mac",
 ]
 
 
@@ -46,7 +57,7 @@ class Validated:
     province: ProvinceConfig
 
 
-def validated_inputs(workspace) -> Validated:
+def validated_inputs(workspace: Workspace) -> Validated:
     """mapping + province of a workspace; InvalidInput with every problem otherwise."""
     from controller.validate import validate_workspace
 
@@ -54,12 +65,11 @@ def validated_inputs(workspace) -> Validated:
     mapping, province, diagnostics = validate_workspace(workspace)
     if diagnostics or mapping is None or province is None:
         raise InvalidInput(diagnostics)
-    assert isinstance(province, ProvinceConfig)  # validate_workspace returns it untyped
     return Validated(mapping, province)
 
 
 def allocate_workspace(
-    workspace, inputs: Validated, *, write: bool, today: dt.date | None = None
+    workspace: Workspace, inputs: Validated, *, write: bool, today: dt.date | None = None
 ) -> tuple[State, Allocations, bool]:
     """(state, allocations, changed). With `write`, the caller must hold `workspace.lock()`."""
     today = today or dt.date.today()

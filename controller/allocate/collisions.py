@@ -24,7 +24,7 @@ from pathlib import Path
 
 from netaddr import AddrFormatError, IPNetwork
 
-from controller.allocate.state import QuarantineItem, State
+from controller.allocate.allocations_state import QuarantineItem, State
 from controller.errors import Diagnostics
 from controller.province import ProvinceConfig, QuarantinePolicy
 from controller.yamlio import KeyPath, LineIndex, key_path_text
@@ -213,7 +213,7 @@ def _operator_holders(province: ProvinceConfig, legacy_ids: dict[str, str]) -> l
     return holders
 
 
-# How the allocator names the owner of what it releases (engine.py), back to an identity.
+# How the allocator names the owner of what it releases (pipeline.py), back to an identity.
 _OWNER_FORMS = (
     (
         re.compile(r"^(?:commune )?(?P<code>\d+)(?: \(.*\))?(?: site |/)(?P<name>[a-z][a-z0-9_-]*)$"),

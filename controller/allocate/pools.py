@@ -8,8 +8,20 @@ so a pool that is too small fails with "needed vs available" and takes nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from netaddr import IPAddress, IPNetwork, IPSet, iprange_to_cidrs
+
+
+# The state holds addresses as text; a run parses the same few thousand of them many times.
+@lru_cache(maxsize=1 << 16)
+def parse_network(text: str) -> IPNetwork:
+    return IPNetwork(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def parse_address(text: str) -> IPAddress:
+    return IPAddress(text)
 
 
 class PoolExhausted(Exception):

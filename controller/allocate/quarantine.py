@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork
 
-from controller.allocate.state import QUARANTINE_KINDS, QuarantineItem, State
+from controller.allocate.allocations_state import QUARANTINE_KINDS, QuarantineItem, State
 from controller.names import MAX_LABEL_LENGTH
 from controller.province import EDOC_OLD_FORMAT, QuarantinePolicy, valid_domain, valid_edoc_code
 

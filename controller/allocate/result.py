@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from netaddr import IPAddress, IPNetwork
 
-from controller.allocate.state import QuarantineItem, State
+from controller import names
+from controller.allocate.allocations_state import QuarantineItem, State
 from controller.province import Vlan
 
 
@@ -92,11 +93,11 @@ class CommuneAllocation:
 
     @property
     def host(self) -> str:
-        return f"{self.label}-gw"
+        return names.gateway_host(self.label)
 
     @property
     def client_host(self) -> str:
-        return f"{self.label}-client"
+        return names.client_host(self.label)
 
     @property
     def management_address(self) -> IPAddress:
@@ -150,15 +151,15 @@ class OldDistrictAllocation:
 
     @property
     def host(self) -> str:
-        return f"old-{self.province_label}-{self.label}"
+        return names.old_district_host(self.province_label, self.label)
 
     @property
     def group(self) -> str:
-        return f"district_{self.province_label}_{self.label}"
+        return names.old_district_group(self.province_label, self.label)
 
     @property
     def successor_group(self) -> str:
-        return f"from_{self.province_label}_{self.label}"
+        return names.successor_group(self.province_label, self.label)
 
 
 @dataclass

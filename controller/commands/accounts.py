@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from controller.accounts import state as statelib
+from controller.accounts import accounts_state
 from controller.accounts.reconcile import apply_staff
 from controller.accounts.staff import read_staff
 from controller.accounts.vault import new_password, password_path
@@ -81,15 +81,15 @@ def run_import(args: argparse.Namespace) -> int:
     if diagnostics:
         raise InvalidInput(diagnostics)
     with workspace.lock():
-        state = statelib.load(workspace.dir) or statelib.AccountsState()
-        kind = statelib.OLD_DISTRICT if args.old_district else statelib.COMMUNE
+        state = accounts_state.load(workspace.dir) or accounts_state.AccountsState()
+        kind = accounts_state.OLD_DISTRICT if args.old_district else accounts_state.COMMUNE
         new_state, summary = apply_staff(
             state,
             rows,
             kind,
             path=args.staff,
             diagnostics=diagnostics,
-            date=statelib.today(),
+            date=accounts_state.today(),
             password=new_password,
         )
         if diagnostics:
@@ -99,10 +99,10 @@ def run_import(args: argparse.Namespace) -> int:
         if args.dry_run:
             print(f"dry run: {summary}; nothing written")
             return 0
-        statelib.save(workspace.dir, new_state)
+        accounts_state.save(workspace.dir, new_state)
     print(f"{args.staff}: {summary}")
     print(
-        f"wrote {workspace.dir / statelib.STATE_FILE} and {statelib.SECRETS_FILE} "
+        f"wrote {workspace.dir / accounts_state.STATE_FILE} and {accounts_state.SECRETS_FILE} "
         f"(vault password: {password_path(workspace.dir)})"
     )
     print(
@@ -117,7 +117,8 @@ def run_list(args: argparse.Namespace) -> int:
     workspace.require()
     if args.reveal and not password_path(workspace.dir).exists():
         raise UserError(f"{password_path(workspace.dir)}: no vault password file, cannot reveal")
-    state = statelib.load(workspace.dir) if args.reveal or password_path(workspace.dir).exists() else None
+    readable = args.reveal or password_path(workspace.dir).exists()
+    state = accounts_state.load(workspace.dir) if readable else None
     if state is None:
         state = _load_plain(workspace.dir)
     rows = [account for account in state.accounts if not args.commune or account.unit == args.commune]
@@ -135,11 +136,12 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_plain(directory: Path) -> statelib.AccountsState:
+def _load_plain(directory: Path) -> accounts_state.AccountsState:
     import yaml
 
-    path = directory / statelib.STATE_FILE
+    path = directory / accounts_state.STATE_FILE
     if not path.exists():
-        return statelib.AccountsState()
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=statelib._Loader) or {}
-    return statelib.AccountsState(accounts=[statelib.Account(**entry) for entry in raw.get("accounts") or []])
+        return accounts_state.AccountsState()
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=accounts_state._Loader) or {}
+    accounts = [accounts_state.Account(**entry) for entry in raw.get("accounts") or []]
+    return accounts_state.AccountsState(accounts=accounts)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from controller.capacity.model import RESOURCES
 from controller.errors import Diagnostics, InvalidInput
+from controller.names import vm_name
 from controller.workspace import Workspace
 
 
@@ -72,8 +73,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{row['host']:<10} {row['vms']:>4} {cells[0]:>15} {cells[1]:>18} {cells[2]:>19}")
     host_of = {vm.name: vm.host for vm in plan.state.placements.values()}
     together = [c.label for c in allocations.communes
-                if host_of.get(f"idesk-{c.label}") is not None
-                and host_of.get(f"idesk-{c.label}") == host_of.get(f"tthc-{c.label}")]
+                if host_of.get(vm_name("idesk", c.label)) is not None
+                and host_of.get(vm_name("idesk", c.label)) == host_of.get(vm_name("tthc", c.label))]
     affine = len(together)
     print(f"communes with iDesk and TTHC on the same host: {affine}")
     if args.vms:

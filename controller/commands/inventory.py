@@ -37,8 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from controller.allocate import validated_inputs
+    from controller.change_plan import MASS_CHANGE_HINT
     from controller.errors import Refused
-    from controller.plan import MASS_CHANGE_HINT
     from controller.preview import preview
     from controller.render import write_workspace
     from controller.render.writer import check_writable

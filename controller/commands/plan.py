@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from controller.errors import EXIT_CHANGES, EXIT_OK
 from controller.workspace import Workspace
+
+if TYPE_CHECKING:
+    from controller.change_plan import Plan
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def compute_plan(workspace: Workspace):  # returns controller.plan.Plan
+def compute_plan(workspace: Workspace) -> Plan:
     from controller.preview import preview
 
     return preview(workspace).plan
@@ -53,7 +57,7 @@ def compute_plan(workspace: Workspace):  # returns controller.plan.Plan
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from controller.plan import to_markdown, to_text
+    from controller.change_plan import to_markdown, to_text
 
     workspace = Workspace(args.workspace)
     plan = compute_plan(workspace)

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from controller.allocate.state import QUARANTINE_KINDS
+from controller.allocate.allocations_state import QUARANTINE_KINDS
 from controller.errors import UserError
 from controller.workspace import Workspace
 
@@ -55,8 +55,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_release(args: argparse.Namespace) -> int:
+    from controller.allocate.allocations_state import load_state, save_state
     from controller.allocate.quarantine import check_value, release
-    from controller.allocate.state import load_state, save_state
     from controller.errors import InvalidInput
 
     workspace = Workspace(args.workspace)
@@ -86,8 +86,8 @@ def run_release(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from controller.allocate.allocations_state import load_state
     from controller.allocate.quarantine import status
-    from controller.allocate.state import load_state
     from controller.errors import InvalidInput
 
     workspace = Workspace(args.workspace)

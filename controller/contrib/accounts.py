@@ -14,15 +14,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import yaml
+from ansible.parsing.vault import VaultLib
 
-from controller.accounts import state as statelib
+from controller.accounts import accounts_state
 from controller.accounts import vault as vaultlib
 from controller.accounts.usernames import name_words
+from controller.allocate.result import Allocations, OldDistrictAllocation
+from controller.contrib import Contribution
 from controller.errors import Diagnostics
-from controller.names import normalize
+from controller.model import Mapping
+from controller.names import normalize, retired_unit_name
+from controller.province import ProvinceConfig
+from controller.render.tree import InventoryTree
+from controller.workspace import Workspace
 
 
 class _VaultLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -32,21 +38,26 @@ class _VaultLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: igno
 _VaultLoader.add_constructor("!vault", lambda loader, node: loader.construct_scalar(node))
 
 
-def contribute(
-    workspace: Any, mapping: Any, province: Any, allocations: Any, inventory: Any, diagnostics: Diagnostics
+def render(
+    workspace: Workspace,
+    mapping: Mapping,
+    province: ProvinceConfig,
+    allocations: Allocations,
+    inventory: InventoryTree,
+    diagnostics: Diagnostics,
 ) -> None:
-    directory = Path(getattr(workspace, "dir", workspace))
-    if not (directory / statelib.STATE_FILE).exists():
+    directory = workspace.dir
+    if not (directory / accounts_state.STATE_FILE).exists():
         return
     if not vaultlib.password_path(directory).exists():
         diagnostics.add(
-            directory / statelib.STATE_FILE,
+            directory / accounts_state.STATE_FILE,
             None,
             f"accounts exist but the vault password file {vaultlib.PASSWORD_FILE} is missing",
             hint="restore DIR/.vault-pass from the workspace backup",
         )
         return
-    state = statelib.load(directory)
+    state = accounts_state.load(directory)
     assert state is not None
     plain, secrets = build(state, allocations)
     inventory.set_group_vars("all", "accounts", plain)
@@ -68,21 +79,23 @@ def contribute(
         _vault_file(inventory, directory, lib, group, "accounts_services.vault", services)
 
 
-def build(state: statelib.AccountsState, allocations: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def build(
+    state: accounts_state.AccountsState, allocations: Allocations
+) -> tuple[dict[str, object], dict[str, dict[str, str]]]:
     """(plain group vars, secrets by mail address) from the state and the allocations."""
     communes = {commune.code: commune for commune in allocations.communes}
     districts = {district.key: district for district in allocations.old_districts}
 
-    def district_ou(district: Any) -> str:
-        return f"{district.label}-{district.province_label}"
+    def district_ou(district: OldDistrictAllocation) -> str:
+        return retired_unit_name(district.label, district.province_label)
 
-    accounts: list[dict[str, Any]] = []
-    secrets: dict[str, Any] = {}
+    accounts: list[dict[str, str | bool]] = []
+    secrets: dict[str, dict[str, str]] = {}
     active_by_person: dict[tuple[str, str], str] = {}
     officers: dict[str, list[str]] = {}
     for account in state.accounts:
-        commune = communes.get(account.unit) if account.kind == statelib.COMMUNE else None
-        if commune is None or account.status != statelib.ACTIVE:
+        commune = communes.get(account.unit) if account.kind == accounts_state.COMMUNE else None
+        if commune is None or account.status != accounts_state.ACTIVE:
             continue
         mail = f"{account.uid}@{commune.mail_domain}"
         active_by_person[(account.unit, account.person)] = mail
@@ -90,16 +103,17 @@ def build(state: statelib.AccountsState, allocations: Any) -> tuple[dict[str, An
             officers.setdefault(account.unit, []).append(mail)
 
     for account in sorted(state.accounts, key=lambda a: (a.kind, a.unit, a.uid)):
-        if account.kind == statelib.COMMUNE:
+        if account.kind == accounts_state.COMMUNE:
             commune = communes.get(account.unit)
             if commune is None:
                 continue  # the unit left the mapping: its directory entries stay as they are
-            entry = {
+            mail = f"{account.uid}@{commune.mail_domain}"
+            entry: dict[str, str | bool] = {
                 "uid": account.uid,
                 "unit": commune.label,
                 "retired": False,
-                "mail": f"{account.uid}@{commune.mail_domain}",
-                "enabled": account.status == statelib.ACTIVE,
+                "mail": mail,
+                "enabled": account.status == accounts_state.ACTIVE,
                 "role": account.role,
             }
         else:
@@ -111,11 +125,12 @@ def build(state: statelib.AccountsState, allocations: Any) -> tuple[dict[str, An
                 forward = active_by_person.get((account.successor, account.person)) or next(
                     iter(sorted(officers.get(account.successor, []))), None
                 )
+            mail = f"{account.uid}@{district.lookup_fqdn}"
             entry = {
                 "uid": account.uid,
                 "unit": district_ou(district),
                 "retired": True,
-                "mail": f"{account.uid}@{district.lookup_fqdn}",
+                "mail": mail,
                 "enabled": False,
                 "role": account.role,
             }
@@ -123,11 +138,11 @@ def build(state: statelib.AccountsState, allocations: Any) -> tuple[dict[str, An
                 entry["forward_to"] = forward
         accounts.append(entry)
         person = state.people.get(account.key, {})
-        secrets[entry["mail"]] = _identity(person)
+        secrets[mail] = _identity(person)
 
     commune_mail_domains = {commune.mail_domain for commune in allocations.communes}
     district_domains = {district.lookup_fqdn for district in allocations.old_districts}
-    forwards = []
+    forwards: list[dict[str, str]] = []
     for unit in allocations.old_units:
         fallback = unit.successors[0] if unit.successors else None
         primary = next((s for s in unit.successors if s.primary), fallback)
@@ -135,7 +150,7 @@ def build(state: statelib.AccountsState, allocations: Any) -> tuple[dict[str, An
         if target is None or unit.lookup_fqdn in commune_mail_domains | district_domains:
             continue
         forwards.append({"from": unit.lookup_fqdn, "to": target.mail_domain})
-    plain = {
+    plain: dict[str, object] = {
         "accounts_communes": [
             {"code": c.code, "label": c.label, "name": c.name, "mail_domain": c.mail_domain}
             for c in allocations.communes
@@ -150,7 +165,7 @@ def build(state: statelib.AccountsState, allocations: Any) -> tuple[dict[str, An
     return plain, secrets
 
 
-def _district_key(unit: str, districts: dict[str, Any]) -> str:
+def _district_key(unit: str, districts: dict[str, OldDistrictAllocation]) -> str:
     """State keys districts as "province|name"; allocations may key them differently."""
     if unit in districts:
         return unit
@@ -178,7 +193,7 @@ def _identity(person: dict[str, str]) -> dict[str, str]:
 
 
 def _vault_file(
-    inventory: Any, directory: Path, lib: Any, group: str, stem: str, values: dict[str, str]
+    inventory: InventoryTree, directory: Path, lib: VaultLib, group: str, stem: str, values: dict[str, str]
 ) -> None:
     relative = f"group_vars/{group}/{stem}.yml"
     previous: dict[str, str] = {}
@@ -200,3 +215,6 @@ def _vault_file(
         lines.append(f"{name}: !vault |")
         lines.extend(f"  {line}" for line in str(ciphertext).strip().splitlines())
     inventory.add_file(relative, "\n".join(lines) + "\n")
+
+
+CONTRIBUTION = Contribution(name="accounts", render=render)

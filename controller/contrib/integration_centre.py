@@ -9,19 +9,25 @@ the whole inventory is written. A plan that does not fit is a diagnostic: nothin
 
 from __future__ import annotations
 
-from typing import Any
-
+from controller.allocate.result import Allocations
 from controller.capacity.config import SECTION, SYSTEMS, TEMPLATE_SECTION, load_ic_config
 from controller.capacity.model import RESOURCE_WORDS, RESOURCES, Resources
-from controller.capacity.plan import CapacityPlan, Commune, compute_plan
-from controller.capacity.state import HEADER, load_placement
+from controller.capacity.placement_plan import CapacityPlan, Commune, compute_plan
+from controller.capacity.placement_state import HEADER, load_placement
+from controller.contrib import Contribution
 from controller.errors import Diagnostics
+from controller.model import Mapping
+from controller.province import ProvinceConfig
+from controller.render.tree import InventoryTree
+from controller.workspace import Workspace
 from controller.yamlio import dump_yaml
 
-__all__ = ["TEMPLATE_SECTION", "capacity_plan", "contribute", "validate"]
+__all__ = ["CONTRIBUTION", "capacity_plan"]
 
 
-def validate(workspace: Any, mapping: Any, province: Any, diagnostics: Diagnostics) -> None:
+def validate(
+    workspace: Workspace, mapping: Mapping, province: ProvinceConfig, diagnostics: Diagnostics
+) -> None:
     """The section's values, and whether the communes' VMs can fit at all (before any allocation)."""
     found = Diagnostics()
     config = load_ic_config(province, found)
@@ -46,7 +52,7 @@ def validate(workspace: Any, mapping: Any, province: Any, diagnostics: Diagnosti
 
 
 def capacity_plan(
-    workspace: Any, province: Any, allocations: Any, diagnostics: Diagnostics
+    workspace: Workspace, province: ProvinceConfig, allocations: Allocations, diagnostics: Diagnostics
 ) -> CapacityPlan | None:
     """The plan for the workspace's communes against the recorded placement; None when inputs are bad."""
     found = Diagnostics()
@@ -64,8 +70,14 @@ def capacity_plan(
     return plan
 
 
-def contribute(workspace: Any, mapping: Any, province: Any, allocations: Any, inventory: Any,
-               diagnostics: Diagnostics) -> None:
+def render(
+    workspace: Workspace,
+    mapping: Mapping,
+    province: ProvinceConfig,
+    allocations: Allocations,
+    inventory: InventoryTree,
+    diagnostics: Diagnostics,
+) -> None:
     plan = capacity_plan(workspace, province, allocations, diagnostics)
     if plan is None or not plan.ok:
         return
@@ -96,3 +108,8 @@ def contribute(workspace: Any, mapping: Any, province: Any, allocations: Any, in
                 "commune_ic_vms": {**systems, vm.system: {"host": name, "address": vm.address}}
             })
     inventory.add_file("state/placement.yml", dump_yaml(plan.state.to_dict(), header=HEADER))
+
+
+CONTRIBUTION = Contribution(
+    name="integration_centre", template_section=TEMPLATE_SECTION, validate=validate, render=render
+)

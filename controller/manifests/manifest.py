@@ -17,6 +17,7 @@ from typing import Any
 
 from controller.manifests.agency import peoples_committee, province_phrase
 from controller.manifests.source import Recorded, accounts_of_commune, accounts_of_district
+from controller.names import vm_name
 
 SCHEMA_VERSION = "1.0"
 SCHEMA_FILE = "tenant-manifest.schema.json"
@@ -127,7 +128,7 @@ def commune_manifest(recorded: Recorded, commune: Any) -> dict[str, Any]:
     raw_roles = {str(entry["username"]): _roles(entry) for entry in entries}
     systems: dict[str, Any] = {}
     for system in ("idesk", "tthc"):
-        vm = recorded.placements.get(f"{system}-{commune.label}")
+        vm = recorded.placements.get(vm_name(system, commune.label))
         systems[system] = (
             None if vm is None else {"host": vm.name, "hypervisor": vm.host, "address": vm.address}
         )

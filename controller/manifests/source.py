@@ -28,7 +28,7 @@ class Recorded:
 
 def load_recorded(workspace_dir: Path) -> Recorded:
     from controller.allocate import allocate_workspace, validated_inputs
-    from controller.capacity.state import load_placement
+    from controller.capacity.placement_state import load_placement
 
     workspace = Workspace(workspace_dir)
     inputs = validated_inputs(workspace)

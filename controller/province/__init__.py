@@ -45,7 +45,7 @@ from controller.province.model import (
     split_lan,
 )
 from controller.province.sites import district_identities
-from controller.province.template import default_domain, default_hypervisor_count, province_template
+from controller.province.template import default_hypervisor_count, province_template
 from controller.values import valid_domain
 
 __all__ = [
@@ -72,7 +72,6 @@ __all__ = [
     "SiteSpec",
     "Vlan",
     "blocks_available",
-    "default_domain",
     "default_hypervisor_count",
     "district_identities",
     "lan_prefixlen_for",

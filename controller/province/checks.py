@@ -111,7 +111,7 @@ def _check_macs(reader: YamlReader, config: ProvinceConfig, mapping: Mapping) ->
     """Every video-conference room's MAC, given or generated, belongs to one room of the province:
     a duplicate names both rooms, the first with its line."""
     # allocate imports this package; the rule for generated MACs is allocate's own.
-    from controller.allocate.engine import vc_mac
+    from controller.allocate.view import vc_mac
 
     given = sorted(
         (reader.lines.line(("vc_macs", code, room)) or 0, code, room, mac)

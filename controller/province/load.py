@@ -10,7 +10,7 @@ from netaddr import IPNetwork
 from controller.errors import Diagnostics
 from controller.limits import PROVINCE_YML_MAX_BYTES
 from controller.model import Mapping
-from controller.names import province_label
+from controller.names import domain_dn, province_domain, province_label
 from controller.province.checks import (
     _check_capacity,
     _check_macs,
@@ -55,9 +55,9 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
     name = reader.text(("province",), mapping.province)
     if province_label(name or mapping.province) != label:
         reader.error(("province",), f"province {name!r} does not match mapping.yml's {mapping.province!r}")
-    domain = reader.domain(("domain",), f"{label}.gov.vn")
+    domain = reader.domain(("domain",), province_domain(mapping.province))
     mail_domain = reader.domain(("mail_domain",), domain)
-    base_dn = reader.dn(("directory_base_dn",), ",".join(f"dc={part}" for part in domain.split(".")))
+    base_dn = reader.dn(("directory_base_dn",), domain_dn(domain))
 
     pools: dict[str, IPNetwork] = {}
     reader.mapping(("pools",))

@@ -6,7 +6,7 @@ import re
 
 from controller import values
 from controller.model import Mapping
-from controller.names import normalize
+from controller.names import district_key, normalize
 from controller.province.model import ROUTING, SITE_ROLES, VC_ROOMS, LegacyEndpoint, SiteSpec
 from controller.yamlio import KeyPath
 from controller.yamlreader import YamlReader
@@ -128,7 +128,7 @@ def district_identities(mapping: Mapping) -> set[str]:
     (a CSV import has no district codes)."""
     identities = set()
     for unit in mapping.old_units.values():
-        identities.add(f"{unit.district.province}/{unit.district.name}")
+        identities.add(district_key(unit.district))
         if unit.district.code:
             identities.add(unit.district.code)
     return identities

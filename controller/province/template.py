@@ -5,13 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from controller.model import Mapping
-from controller.names import province_label
+from controller.names import domain_dn, province_domain, province_label
 from controller.province.model import KNOWN_LEVEL1
 from controller.province.schema import modeline
-
-
-def default_domain(province: str) -> str:
-    return f"{province_label(province)}.gov.vn"
 
 
 def default_hypervisor_count(communes: int) -> int:
@@ -23,11 +19,12 @@ def province_template(mapping: Mapping, workspace: Path | None = None) -> str:
     """A commented province.yml with defaults that make a fresh import work end to end; its first
     line points editors at the schema (relative to `workspace` when given)."""
     label = province_label(mapping.province)
+    domain = province_domain(mapping.province)
     level1 = KNOWN_LEVEL1.get(label, "H00")
     text = modeline(workspace) + "\n" + _TEMPLATE.format(
         province=mapping.province,
-        label=label,
-        domain=f"{label}.gov.vn",
+        domain=domain,
+        base_dn=domain_dn(domain),
         level1=level1,
         level1_note="" if label in KNOWN_LEVEL1 else "   # CHANGE ME: the province's level-1 code",
         communes=len(mapping.new_units),
@@ -37,13 +34,12 @@ def province_template(mapping: Mapping, workspace: Path | None = None) -> str:
             for number in range(1, default_hypervisor_count(len(mapping.new_units)) + 1)
         ),
     )
-    # Contribution modules append their own commented sections (accounts, VMs, DNS...).
-    from controller import contrib
+    # Contributions append their own commented sections (accounts, VMs, DNS...).
+    from controller.contrib import contributions
 
-    for module in contrib.discover().values():
-        section = getattr(module, "TEMPLATE_SECTION", "")
-        if section:
-            text += "\n" + section.strip("\n") + "\n"
+    for contribution in contributions():
+        if contribution.template_section:
+            text += "\n" + contribution.template_section.strip("\n") + "\n"
     return text
 
 
@@ -56,7 +52,7 @@ _TEMPLATE = """\
 province: {province}
 domain: {domain}                  # communes get <label>.{domain}
 mail_domain: {domain}             # province-level mail; communes get <label>.{domain}
-directory_base_dn: dc={label},dc=gov,dc=vn
+directory_base_dn: {base_dn}
 
 # Address pools. Used only where the operator (VNPT / Cuc Buu dien Trung uong) has
 # not assigned addresses per site (see `sites:`). Pools must not overlap.

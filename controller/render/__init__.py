@@ -1,4 +1,4 @@
-"""Rendering: allocations -> InventoryTree (+ contribution modules) -> files.
+"""Rendering: allocations -> InventoryTree (+ contributions) -> files.
 
 `build_inventory` is pure (returns the tree and its files); `write_workspace`
 is the edge that writes them and the `state/rendered.yml` snapshot.
@@ -7,10 +7,9 @@ is the edge that writes them and the `state/rendered.yml` snapshot.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from controller import contrib
 from controller.allocate.result import Allocations
+from controller.contrib import contributions
 from controller.errors import Diagnostics, InvalidInput
 from controller.fsguard import remove_stale_temps
 from controller.model import Mapping
@@ -19,6 +18,7 @@ from controller.render.build import build_tree
 from controller.render.snapshot import snapshot
 from controller.render.tree import Group, InventoryTree
 from controller.render.writer import GENERATED_MARKER, WriteCounts, dump, render_files, write_inventory
+from controller.workspace import Workspace
 from controller.yamlio import atomic_write
 
 __all__ = [
@@ -34,15 +34,14 @@ __all__ = [
 
 
 def build_inventory(
-    workspace: Any, mapping: Mapping, province: ProvinceConfig, allocations: Allocations
+    workspace: Workspace, mapping: Mapping, province: ProvinceConfig, allocations: Allocations
 ) -> tuple[InventoryTree, dict[str, str]]:
-    """The tree (after every contribution module) and the files it becomes; InvalidInput on problems."""
+    """The tree (after every contribution) and the files it becomes; InvalidInput on problems."""
     tree = build_tree(allocations, province)
     diagnostics = Diagnostics()
-    for module in contrib.discover().values():
-        contribute = getattr(module, "contribute", None)
-        if contribute is not None:
-            contribute(workspace, mapping, province, allocations, tree, diagnostics)
+    for contribution in contributions():
+        if contribution.render is not None:
+            contribution.render(workspace, mapping, province, allocations, tree, diagnostics)
     if diagnostics:
         raise InvalidInput(diagnostics)
     return tree, render_files(tree)

@@ -1,7 +1,7 @@
 """InventoryTree: the inventory in memory, before it is written.
 
-The renderer fills it from the allocations; contribution modules
-(`controller/contrib/*.py`, `contribute(...)`) add to it; the writer turns it
+The renderer fills it from the allocations; contributions (`controller.contrib`,
+their `render` hook) add to it; the writer turns it
 into files. Groups keep insertion order; group names are `[a-z0-9_]`.
 
     tree.add_group("idesk_vms", parent="ic_vms")

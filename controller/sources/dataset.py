@@ -117,11 +117,6 @@ def list_provinces() -> list[str]:
     return sorted(_load().new_province_names.values())
 
 
-def list_old_provinces() -> list[str]:
-    """The 63 old provinces."""
-    return sorted(_load().old_province_names.values())
-
-
 def list_formed_from() -> dict[str, list[str]]:
     """Each new province (short name) with the old provinces it was formed from."""
     data = _load()

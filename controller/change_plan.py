@@ -1,9 +1,9 @@
-"""The plan: what a render would create, rename, keep for look-up and retire.
+"""The inventory change plan (`mergectl plan`): what a render would create, rename, keep, retire.
 
 Like `terraform plan` or an octoDNS plan, in two layers:
 - per workstream and commune: the snapshot of the last render (`state/rendered.yml`)
   against the snapshot of an in-memory allocation of the current inputs (`diff`);
-- per file: every rendered file against the one on disk (`controller.plan_files`,
+- per file: every rendered file against the one on disk (`controller.change_plan_files`,
   filled in by `controller.preview`), so a change no snapshot field records (a VLAN id,
   a site's routing, a date) still shows, and "no changes" means `inventory` writes nothing.
 Pure: snapshots and file texts in, changes out.
@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from controller.plan_files import KindLine, summarise, unified_diff
+from controller.change_plan_files import KindLine, summarise, unified_diff
 from controller.render.writer import FileChanges
 
 ACTIONS = ("create", "rename", "update", "keep_for_lookup", "retire")

@@ -64,10 +64,6 @@ class QuarantineItem:
     generation: int
     date: str  # ISO date of the release
 
-    @property
-    def released_on(self) -> dt.date:
-        return dt.date.fromisoformat(self.date)
-
 
 @dataclass
 class State:

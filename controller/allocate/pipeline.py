@@ -1,4 +1,4 @@
-"""The allocator: a pure function (mapping, province, previous state, today) -> (state, allocations).
+"""The allocation pipeline: (mapping, province, previous state, today) -> (state, allocations), pure.
 
 Order of work, each step keyed by stable identities and done in code order:
 1. owners that disappeared (communes, sites, old units, districts) release into quarantine;
@@ -6,88 +6,38 @@ Order of work, each step keyed by stable identities and done in code order:
 3. what is new is taken first-fit from free space = pool - held - quarantined, each
    pool's whole request checked before anything is taken (NetBox's rule);
 4. the generation increments when anything changed.
+The view of the new state that the renderer reads is `controller.allocate.view`'s job.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-import hashlib
 import re
-from collections import defaultdict
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
 from netaddr import IPAddress, IPNetwork
 
-from controller.allocate.asn import commune_asn
-from controller.allocate.collisions import check_operator_addresses, overlaps, state_holders
-from controller.allocate.labels import choose_label
-from controller.allocate.pools import Pool, PoolExhausted
-from controller.allocate.result import (
-    Allocations,
-    CommuneAllocation,
-    Endpoint,
-    FormedFrom,
-    OldDistrictAllocation,
-    OldUnitAllocation,
-    SiteAllocation,
-    Successor,
-    VcRoom,
-)
-from controller.allocate.state import (
+from controller.allocate.allocations_state import (
     CommuneState,
     EndpointState,
     QuarantineItem,
     SiteState,
     State,
 )
+from controller.allocate.collisions import check_operator_addresses, overlaps, state_holders
+from controller.allocate.pools import Pool, PoolExhausted, parse_network
+from controller.allocate.result import Allocations
+from controller.allocate.successions import Successions, first_primary_old, successions_by_old_code
+from controller.allocate.view import build_allocations
 from controller.errors import Diagnostics
-from controller.model import Mapping, NewUnit, OldDistrict
-from controller.names import ascii_fold, normalize, strip_type, unit_type
-from controller.names import label as _label
-from controller.names import province_label as _province_label
-from controller.province import ProvinceConfig, SiteSpec, Vlan, split_lan
+from controller.model import Mapping, NewUnit
+from controller.names import RESERVED_LABELS, choose_label, district_key, district_labels, normalize
+from controller.names import label as bare_label
+from controller.province import ProvinceConfig
 from controller.yamlio import LineIndex
-
-_NOT_LABEL = re.compile(r"[^a-z0-9]")
-# Labels of old units and districts are computed many times per run; the rule is pure.
-bare_label = lru_cache(maxsize=1 << 15)(_label)
-province_label = lru_cache(maxsize=256)(_province_label)
-# Host names of the province's servers are labels under the province domain too.
-RESERVED_LABELS = frozenset(
-    {"www", "mail", "ns1", "ns2", "ldap", "portal", "archive", "core1", "autodiscover"}
-)
-
-
-def district_key(district: OldDistrict) -> str:
-    return f"{district.province}/{district.name}"
-
-
-def district_labels(mapping: Mapping) -> dict[str, str]:
-    """Label of every old district, unique inside its old province.
-
-    Two districts of one old province can fold to the same label (Hà Tĩnh had
-    both "Thị xã Kỳ Anh" and "Huyện Kỳ Anh"): those keep their type in the label.
-    """
-    by_province: dict[str, dict[str, list[OldDistrict]]] = defaultdict(lambda: defaultdict(list))
-    for district in mapping.old_districts():
-        by_province[district.province][bare_label(district.name)].append(district)
-    labels: dict[str, str] = {}
-    for groups in by_province.values():
-        for base, districts in groups.items():
-            for district in districts:
-                full = _NOT_LABEL.sub("", ascii_fold(district.name))
-                labels[district_key(district)] = base if len(districts) == 1 else full
-    return labels
-
-
-def vc_mac(province_label_: str, code: str, room: str) -> str:
-    """Deterministic locally-administered unicast MAC (02:4d:...), stable per commune and room."""
-    digest = hashlib.sha256(f"{province_label_}/{code}/{room}".encode()).digest()
-    return "02:4d:" + ":".join(f"{byte:02x}" for byte in digest[:4])
 
 
 class _Run:
@@ -141,8 +91,8 @@ def allocate(
     today = today or dt.date.today()
     diagnostics = Diagnostics()
     run = _Run(previous, province, today)
-    successions = _successions_by_old_code(mapping)
-    dlabels = district_labels(mapping)
+    successions = successions_by_old_code(mapping)
+    dlabels = district_labels(mapping.old_districts())
     diagnostics.extend(
         check_operator_addresses(
             province, previous, run.generation, today, legacy_identities(mapping), state_path, state_lines
@@ -172,7 +122,7 @@ def allocate(
             f"allocation would give {second.network} to {second.what} while {first.network} is {first.what}",
             hint="report this as a bug in mergectl, with province.yml and state/allocations.yml",
         )
-    allocations = _build_allocations(run, mapping, successions, dlabels, diagnostics)
+    allocations = build_allocations(state, province, run.released, mapping, successions, dlabels, diagnostics)
     return state, allocations, diagnostics
 
 
@@ -200,21 +150,6 @@ def _changed(state: State, previous: State) -> bool:
         or state.old_districts != previous.old_districts
         or state.quarantine != previous.quarantine
     )
-
-
-def _successions_by_old_code(mapping: Mapping) -> dict[str, list[tuple[NewUnit, bool]]]:
-    index: dict[str, list[tuple[NewUnit, bool]]] = defaultdict(list)
-    for code in sorted(mapping.new_units):
-        unit = mapping.new_units[code]
-        for succession in unit.formed_from:
-            index[succession.old_code].append((unit, succession.primary))
-    return index
-
-
-def _primary_of(successions: list[tuple[NewUnit, bool]]) -> NewUnit:
-    if len(successions) == 1:
-        return successions[0][0]
-    return next((unit for unit, primary in successions if primary), successions[0][0])
 
 
 # --------------------------------------------------------------------------- releases
@@ -254,7 +189,7 @@ def _release_vanished(run: _Run, mapping: Mapping, dlabels: dict[str, str]) -> N
 def _assign_labels(
     run: _Run,
     mapping: Mapping,
-    successions: dict[str, list[tuple[NewUnit, bool]]],
+    successions: Successions,
     dlabels: dict[str, str],
 ) -> None:
     state = run.state
@@ -283,7 +218,7 @@ def _assign_labels(
         if reclaimed is not None:
             label, note = reclaimed, None
         else:
-            primary_old = _first_primary_old(unit, mapping, successions)
+            primary_old = first_primary_old(unit, mapping, successions)
             district_label = dlabels.get(district_key(primary_old.district), "") if primary_old else ""
             label, note = choose_label(unit.name, district_label, taken)
         taken.add(label)
@@ -320,18 +255,6 @@ def _reclaim_label(run: _Run, unit: NewUnit, held: set[str]) -> str | None:
     return None
 
 
-def _first_primary_old(unit: NewUnit, mapping: Mapping, successions: dict[str, list[tuple[NewUnit, bool]]]):
-    """The old unit the default rule picks: same code as the new unit, else the lowest primary code."""
-    primaries = sorted(
-        succession.old_code
-        for succession in unit.formed_from
-        if succession.old_code in mapping.old_units and _primary_of(successions[succession.old_code]) is unit
-    )
-    if unit.code in primaries:
-        return mapping.old_units[unit.code]
-    return mapping.old_units[primaries[0]] if primaries else None
-
-
 # --------------------------------------------------------------------------- prefixes
 
 
@@ -348,7 +271,7 @@ def _take(
     if not owners:
         return {}
     network = run.province.pools[pool_name]
-    used = [_network(value) for value in held if value] + run.quarantined_networks() + extra_used
+    used = [parse_network(value) for value in held if value] + run.quarantined_networks() + extra_used
     pool = Pool(
         network, [prefix for prefix in used if prefix.first <= network.last and network.first <= prefix.last]
     )
@@ -536,247 +459,3 @@ def _assign_edoc_codes(run: _Run, mapping: Mapping) -> None:
             seq += 1
         entry.edoc_code = edoc.format(seq)
         taken.add(entry.edoc_code)
-
-
-# --------------------------------------------------------------------------- the view for rendering
-
-
-def _endpoint(entry: EndpointState | SiteState) -> Endpoint:
-    return Endpoint(_network(entry.link_prefix), _address(entry.loopback), entry.operator_assigned)
-
-
-@lru_cache(maxsize=1 << 16)
-def _network(text: str) -> IPNetwork:
-    return IPNetwork(text)
-
-
-@lru_cache(maxsize=1 << 16)
-def _address(text: str) -> IPAddress:
-    return IPAddress(text)
-
-
-def _build_allocations(
-    run: _Run,
-    mapping: Mapping,
-    successions: dict[str, list[tuple[NewUnit, bool]]],
-    dlabels: dict[str, str],
-    diagnostics: Diagnostics,
-) -> Allocations:
-    state = run.state
-    province = run.province
-    result = Allocations(
-        province=province.name,
-        province_label=province.label,
-        generation=state.generation,
-        released=run.released,
-        state=state,
-    )
-    if diagnostics:
-        return result
-    old_labels = {code: bare_label(unit.name) for code, unit in mapping.old_units.items()}
-    # The VLAN split is the same for every commune: compute it once, then offset it.
-    split_template = split_lan(IPNetwork(f"0.0.0.0/{province.lan_prefixlen}"), province.vlans)
-    labels = {code: state.communes[code].label for code in mapping.new_units}
-
-    def lookup_fqdn(code: str) -> str:
-        unit = mapping.old_units[code]
-        old_province = province_label(unit.district.province)
-        return f"{old_labels[code]}.{dlabels[district_key(unit.district)]}.{old_province}.gov.vn"
-
-    # Which site reuses which old endpoint: explicit claims first, then the default rule.
-    district_ids = {d.code: district_key(d) for d in mapping.old_districts() if d.code}
-    district_ids.update({district_key(d): district_key(d) for d in mapping.old_districts()})
-    reused_by: dict[str, str] = {}
-    site_reuse: dict[tuple[str, str], str | None] = {}
-    for explicit in (True, False):
-        for code in sorted(mapping.new_units):
-            unit = mapping.new_units[code]
-            for position, spec in enumerate(province.sites_of(code)):
-                claim = _reuse_claim(spec, position, unit, mapping, successions, explicit)
-                if claim is None:
-                    if explicit or (code, spec.name) not in site_reuse:
-                        site_reuse.setdefault((code, spec.name), None)
-                    continue
-                endpoint_key = (
-                    f"unit:{claim}"
-                    if claim in mapping.old_units
-                    else f"district:{district_ids.get(claim, claim)}"
-                )
-                if endpoint_key in reused_by:
-                    if explicit:
-                        diagnostics.add(
-                            province.path,
-                            province.line("sites", code, position, "reuses_old_endpoint"),
-                            f"old endpoint {claim} is already reused by {reused_by[endpoint_key]}",
-                            key=f"sites.{code}[{position}].reuses_old_endpoint",
-                        )
-                    site_reuse[(code, spec.name)] = None
-                    continue
-                reused_by[endpoint_key] = f"{labels[code]}-gw"
-                site_reuse[(code, spec.name)] = claim
-
-    for code in sorted(mapping.new_units):
-        unit = mapping.new_units[code]
-        entry = state.communes[code]
-        formed = []
-        groups: list[str] = []
-        for succession in sorted(unit.formed_from, key=lambda s: s.old_code):
-            old = mapping.old_units[succession.old_code]
-            is_primary = _primary_of(successions[old.code]) is unit
-            formed.append(
-                FormedFrom(
-                    code=old.code,
-                    name=old.name,
-                    district=old.district.name,
-                    district_code=old.district.code,
-                    province=old.district.province,
-                    primary=is_primary,
-                    fate=_fate(successions[old.code]),
-                    label=old_labels[old.code],
-                    domain=lookup_fqdn(old.code),
-                )
-            )
-            group = f"from_{province_label(old.district.province)}_{dlabels[district_key(old.district)]}"
-            if group not in groups:
-                groups.append(group)
-        sites = []
-        for spec in province.sites_of(code):
-            sites.append(
-                SiteAllocation(
-                    name=spec.name,
-                    role=spec.role,
-                    postal_address=spec.postal_address,
-                    routing=spec.routing,
-                    endpoint=_endpoint(entry.sites[spec.name]),
-                    reuses_old_endpoint=site_reuse.get((code, spec.name)),
-                )
-            )
-        vc_prefix = _network(entry.vc_prefix)
-        first_reuse = sites[0].reuses_old_endpoint if sites else None
-        previous_unit = first_reuse if first_reuse in mapping.old_units else None
-        macs = province.vc_macs.get(code, {})
-        rooms = []
-        for offset, room in enumerate(("gov", "party")):
-            previous = previous_unit if room == "gov" else None
-            rooms.append(
-                VcRoom(
-                    room=room,
-                    address=IPAddress(vc_prefix.first + 2 + offset),
-                    mac=macs.get(room) or vc_mac(province.label, code, room),
-                    previous_unit=previous,
-                    previous_address=_endpoint(state.old_units[previous]).local_address if previous else None,
-                )
-            )
-        primary_old = _first_primary_old(unit, mapping, successions)
-        lan = _network(entry.lan_prefix)
-        result.communes.append(
-            CommuneAllocation(
-                code=code,
-                name=unit.name,
-                short_name=strip_type(unit.name),
-                type=unit_type(unit.name),
-                label=entry.label,
-                fqdn=f"{entry.label}.{province.domain}",
-                mail_domain=f"{entry.label}.{province.mail_domain}",
-                lan_prefix=lan,
-                vlans=_offset_split(split_template, lan),
-                vc_vlan=province.vc_vlan,
-                vc_prefix=vc_prefix,
-                vc_rooms=rooms,
-                sites=sites,
-                edoc_code=entry.edoc_code,
-                formed_from=formed,
-                district_groups=groups,
-                portal_inherits_from=primary_old.code if primary_old else None,
-                label_note=entry.label_note,
-                asn=commune_asn(code, province.commune_asns),
-            )
-        )
-        if entry.label_note:
-            result.notes.append(
-                f"label collision: {unit.name} ({code}) gets {entry.label!r}: {entry.label_note}"
-            )
-
-    for code in sorted(mapping.old_units):
-        old = mapping.old_units[code]
-        dkey = district_key(old.district)
-        result.old_units.append(
-            OldUnitAllocation(
-                code=code,
-                name=old.name,
-                label=old_labels[code],
-                district=old.district.name,
-                district_code=old.district.code,
-                district_label=dlabels[dkey],
-                province=old.district.province,
-                province_label=province_label(old.district.province),
-                fate=_fate(successions[code]),
-                successors=[
-                    Successor(unit.code, labels[unit.code], _primary_of(successions[code]) is unit)
-                    for unit, _ in successions[code]
-                ],
-                lookup_fqdn=lookup_fqdn(code),
-                endpoint=_endpoint(state.old_units[code]),
-                endpoint_reused_by=reused_by.get(f"unit:{code}"),
-                edoc_code=province.edoc.old_codes.get(code),
-            )
-        )
-    units_by_district: dict[str, list[str]] = defaultdict(list)
-    successors_by_district: dict[str, list[str]] = defaultdict(list)
-    for code in sorted(mapping.old_units):
-        dkey = district_key(mapping.old_units[code].district)
-        units_by_district[dkey].append(code)
-        for unit, _ in successions[code]:
-            if labels[unit.code] not in successors_by_district[dkey]:
-                successors_by_district[dkey].append(labels[unit.code])
-    for district in mapping.old_districts():
-        dkey = district_key(district)
-        old_province = province_label(district.province)
-        reuse_key = f"district:{dkey}"
-        result.old_districts.append(
-            OldDistrictAllocation(
-                key=dkey,
-                name=district.name,
-                code=district.code,
-                label=dlabels[dkey],
-                province=district.province,
-                province_label=old_province,
-                lookup_fqdn=f"{dlabels[dkey]}.{old_province}.gov.vn",
-                successors=sorted(successors_by_district[dkey]),
-                units=units_by_district[dkey],
-                endpoint=_endpoint(state.old_districts[dkey]),
-                endpoint_reused_by=reused_by.get(reuse_key) if reuse_key else None,
-                edoc_code=province.edoc.old_codes.get(district.code) if district.code else None,
-            )
-        )
-    return result
-
-
-def _offset_split(template: list[tuple[Vlan, IPNetwork]], lan: IPNetwork) -> list[tuple[Vlan, IPNetwork]]:
-    """The VLAN split of `lan`: the split of 0.0.0.0/len moved to the LAN (same result as split_lan)."""
-    return [(vlan, IPNetwork((lan.first + block.first, block.prefixlen))) for vlan, block in template]
-
-
-def _fate(successions: list[tuple[NewUnit, bool]]) -> str:
-    if not successions:
-        return "dissolved"  # validate refuses this in mapping.yml; kept total for hand-built mappings
-    if len(successions) > 1:
-        return "split"
-    unit = successions[0][0]
-    return "kept" if len(unit.formed_from) == 1 else "merged"
-
-
-def _reuse_claim(
-    spec: SiteSpec,
-    position: int,
-    unit: NewUnit,
-    mapping: Mapping,
-    successions: dict[str, list[tuple[NewUnit, bool]]],
-    explicit: bool,
-) -> str | None:
-    if explicit:
-        return None if spec.reuse_default else spec.reuses_old_endpoint
-    if position != 0 or not spec.reuse_default:
-        return None
-    primary_old = _first_primary_old(unit, mapping, successions)
-    return primary_old.code if primary_old else None

@@ -1,4 +1,4 @@
-"""The file side of the plan: every change a render makes to every file, summarised per kind.
+"""The file side of the change plan: every change a render makes to every file, summarised per kind.
 
 `controller.render.writer.compare` lists the files a render would create, change and
 remove (the same list `mergectl inventory` then writes). Here, pure functions turn that

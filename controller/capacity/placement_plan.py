@@ -16,7 +16,8 @@ from netaddr import IPAddress, IPNetwork
 from controller.capacity.config import SYSTEMS, IcConfig
 from controller.capacity.model import VmRequest
 from controller.capacity.placement import PlacementResult, place
-from controller.capacity.state import PlacedVm, PlacementState, save_placement
+from controller.capacity.placement_state import PlacedVm, PlacementState, save_placement
+from controller.names import vm_name
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,6 @@ class CapacityPlan:
     @property
     def gateway(self) -> IPAddress:
         return IPAddress(self.vm_prefix.first + 1)
-
-
-def vm_name(system: str, label: str) -> str:
-    return f"{system}-{label}"
 
 
 def requests_for(communes: Iterable[Commune]) -> list[VmRequest]:
