@@ -234,6 +234,16 @@ def client_host(commune_label: str) -> str:
     return f"{commune_label}-client"
 
 
+def party_client_host(commune_label: str) -> str:
+    """The lab's client on the commune's Party VLAN."""
+    return f"{commune_label}-party-client"
+
+
+def label_of_gateway(host: str) -> str:
+    """The commune label a gateway host name carries (the inverse of gateway_host)."""
+    return host.removesuffix("-gw")
+
+
 def old_district_host(old_province_label: str, district_label: str) -> str:
     return f"old-{old_province_label}-{district_label}"
 

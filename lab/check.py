@@ -28,11 +28,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from controller import names
 from controller.errors import EXIT_FAILED
 from lab import shell
 from lab.clients import CLIENT_KINDS, GOVERNMENT, PARTY, Client, Commune, LabFacts, Session
 from lab.lifecycle import load_inventory
-from lab.plan import CORE, GATEWAY, SERVER, InventoryView, lab_prefix, matches_pattern, party_client_of
+from lab.plan import CORE, GATEWAY, SERVER, InventoryView, lab_prefix, matches_pattern
 from lab.plumbing import read_routing
 from lab.probes import check_client
 from lab.routing import GUARD_TABLE, LabRouting, province_var
@@ -53,8 +54,8 @@ def communes_of(view: InventoryView, routing: LabRouting, limit: str | None) -> 
         if entry.kind != GATEWAY or not matches_pattern(view, entry.host, limit):
             continue
         variables = view.hostvars.get(entry.host, {})
-        label = str(variables.get("commune_label") or entry.host.removesuffix("-gw"))
-        hosts = {GOVERNMENT: f"{label}-client", PARTY: party_client_of(label)}
+        label = str(variables.get("commune_label") or names.label_of_gateway(entry.host))
+        hosts = {GOVERNMENT: names.client_host(label), PARTY: names.party_client_host(label)}
         clients = []
         for kind in CLIENT_KINDS:
             vlan = lan_vlan(variables, kind.vlan) or {}

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 
 from netaddr import IPNetwork
 
+from controller import names
+
 DEFAULT_IMAGE = "localhost/mergectl-bookworm:bookworm"  # built by scripts/setup.sh
 LAB_LABEL = "mergectl.lab"  # value: the province label
 LAB_SPEC_LABEL = "mergectl.lab.spec"  # hash of what the container was started with
@@ -212,7 +214,7 @@ def free_subnets(count: int, used: Iterable[str]) -> list[str]:
 
 def _commune_label(view: InventoryView, gateway: str) -> str:
     label = view.hostvars.get(gateway, {}).get("commune_label")
-    return str(label) if label else gateway.removesuffix("-gw")
+    return str(label) if label else names.label_of_gateway(gateway)
 
 
 def has_party_vlan(variables: Mapping[str, object]) -> bool:
@@ -224,7 +226,7 @@ def has_party_vlan(variables: Mapping[str, object]) -> bool:
 
 
 def party_client_of(label: str) -> str:
-    return f"{label}-party-client"
+    return names.party_client_host(label)
 
 
 def _old_districts_of(view: InventoryView, gateway: str, label: str) -> list[str]:
@@ -340,7 +342,7 @@ def build_plan(
             networks.append(LabNetwork(party_net, PARTY, None, internal=True, commune=label))
             gateway_ports.append((PARTY, party_net))
         containers.append(LabContainer(gateway, prefix + gateway, GATEWAY, attach(*gateway_ports)))
-        client = f"{label}-client"
+        client = names.client_host(label)
         containers.append(
             LabContainer(
                 client, prefix + client, CLIENT, attach((LAN, lan_net)), in_inventory=client in all_hosts
