@@ -1,10 +1,12 @@
-"""The lab's inventory overlay `DIR/lab/hosts.yml`: connection settings and `lab_*` facts only.
+"""The lab's inventory overlay `DIR/lab/hosts.yml`: connection settings, `lab_*` facts and the
+role variables the lab's wiring needs (interfaces, access ports, foreign addresses to keep).
 
 Used as `-i DIR -i DIR/lab/hosts.yml` (with `DIR/lab/host_vars/` beside it), it turns
 every lab host's connection into `podman exec` on its container; without it the same
 playbooks reach the real hosts over SSH. Every lab host is also put in the group
 `lab`, which `mergectl apply --lab` intersects with any limit, so a lab run never
-reaches a host outside the lab.
+reaches a host outside the lab. The production roles carry no `lab_` variable: their
+defaults are production's, and what differs in the lab is set here.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from controller.lab.plan import CLIENT, GATEWAY, LAN, LabPlan
+from controller.lab.plan import CLIENT, CORE, GATEWAY, LAN, TRANSPORT, LabContainer, LabPlan
 from controller.yamlio import atomic_write, dump_yaml
 
 OVERLAY_HEADER = (
@@ -22,6 +24,44 @@ OVERLAY_HEADER = (
     "Connection settings for the containerised lab only: use with -i DIR -i DIR/lab/hosts.yml."
 )
 LAB_GROUP = "lab"
+
+
+# Role variables the overlay may set (besides ansible_* and lab_*), by role.
+ROLE_VARIABLES = (
+    "data_line_transport_interface",
+    "data_line_keep_foreign_config",
+    "dataline_core_transport_interface",
+    "dataline_core_keep_foreign_config",
+    "dataline_terminate_transport_interface",
+    "commune_lan_trunk_interface",
+    "commune_lan_wan_interface",
+    "commune_lan_vlan_ports",
+    "commune_lan_tag_vlans",
+)
+
+
+def role_variables(container: LabContainer, lab_addresses: Mapping[str, str]) -> dict[str, Any]:
+    """What the network roles need set in the lab. `keep`: podman put an address of its own on
+    the transport interface, so networkd must keep what it does not own there (and the roles
+    clean up after themselves instead of relying on networkd dropping it)."""
+    interfaces = container.interfaces
+    keep = TRANSPORT in lab_addresses
+    found: dict[str, Any] = {}
+    if container.kind == CORE and TRANSPORT in interfaces:
+        found["dataline_core_transport_interface"] = interfaces[TRANSPORT]
+        found["dataline_terminate_transport_interface"] = interfaces[TRANSPORT]
+        found["dataline_core_keep_foreign_config"] = keep
+    elif container.kind == GATEWAY and TRANSPORT in interfaces:
+        found["data_line_transport_interface"] = interfaces[TRANSPORT]
+        found["data_line_keep_foreign_config"] = keep
+        found["commune_lan_wan_interface"] = interfaces[TRANSPORT]
+        if LAN in interfaces:
+            found["commune_lan_trunk_interface"] = interfaces[LAN]
+        if container.vlan_ports:
+            # no 802.1Q in container kernels: each VLAN the lab shows on its own untagged port
+            found["commune_lan_vlan_ports"] = container.vlan_ports
+            found["commune_lan_tag_vlans"] = False
+    return found
 
 
 def overlay_path(workspace: Path) -> Path:
@@ -70,6 +110,7 @@ def build_overlay(
         }
         if lab_addresses:
             facts["lab_addresses"] = lab_addresses
+        facts.update(role_variables(container, lab_addresses))
         lab_hosts[container.host] = None
         host_vars[container.host] = facts
         lan = container.lan_attachment
