@@ -45,3 +45,19 @@ def test_frr_configuration_is_checked_in_one_role_used_by_both_ends() -> None:
     reads = [t for t in tasks_of("frr") if "route show proto 4" in str(t.get("ansible.builtin.command", ""))]
     assert len(reads) == 1 and "loop" not in reads[0]
 
+
+def test_both_name_servers_share_bind_common_and_keep_their_checks() -> None:
+    assert sorted(p.relative_to(ROLES).as_posix() for p in ROLES.glob("*/templates/tsig.key.j2")) == [
+        "bind_common/templates/tsig.key.j2"
+    ]
+    for server in ("bind_primary", "bind_secondary"):
+        includes = includes_of(server, "bind_common")
+        assert len(includes) == 1, server
+        assert includes[0]["vars"]["bind_common_tsig_secret"] == f"{{{{ {server}_tsig_secret }}}}"
+        templates = [t for t in tasks_of(server) if "ansible.builtin.template" in t]
+        named_conf = next(t for t in templates if t["ansible.builtin.template"]["src"] == "named.conf.j2")
+        assert named_conf["ansible.builtin.template"]["validate"] == "named-checkconf %s"
+        assert named_conf["notify"] == "Reconfigure named"
+        assert not any("dpkg-query" in str(t) or "tsig.key.j2" in str(t) for t in tasks_of(server)), server
+    assert roles_mentioning("named-checkzone") >= {"bind_primary"}
+
