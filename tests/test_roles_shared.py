@@ -61,3 +61,22 @@ def test_both_name_servers_share_bind_common_and_keep_their_checks() -> None:
         assert not any("dpkg-query" in str(t) or "tsig.key.j2" in str(t) for t in tasks_of(server)), server
     assert roles_mentioning("named-checkzone") >= {"bind_primary"}
 
+
+def test_production_roles_carry_no_lab_variables_and_derive_no_addresses() -> None:
+    """The lab sets the roles' own variables (controller/lab/overlay.py, the Molecule inventory);
+    addresses and lists come rendered from the controller, never walked out of hostvars."""
+    own_lab_role = "old_district_seed"  # the lab's own data role
+    mentions = [
+        path.relative_to(ROLES).as_posix()
+        for path in ROLES.rglob("*")
+        if path.is_file() and path.relative_to(ROLES).parts[0] != own_lab_role
+        and "lab_" in path.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert mentions == []
+    checked = []
+    for role in ("data_line", "dataline_core", "dataline_terminate", "commune_lan", "frr"):
+        for path in sorted((ROLES / role).glob("[dv]*/main.yml")):  # defaults, vars
+            text = path.read_text(encoding="utf-8")
+            assert "hostvars" not in text and "groups[" not in text, path.relative_to(ROLES)
+            checked.append(path)
+    assert len(checked) >= 9
