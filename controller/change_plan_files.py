@@ -146,8 +146,8 @@ def _leaves(before: Any, after: Any, path: str, out: list[tuple[str, Any, Any]])
 
 
 def _named(items: list[Any]) -> dict[str, Any] | None:
-    """Items by their `name` (or `room`, `code`) when every item has a distinct one."""
-    for key in ("name", "room", "code"):
+    """Items by their `name` (or `room`, `code`, `key`) when every item has a distinct one."""
+    for key in ("name", "room", "code", "key"):
         if items and all(isinstance(item, dict) and key in item for item in items):
             names = [str(item[key]) for item in items]
             if len(set(names)) == len(names):

@@ -242,7 +242,7 @@ def test_spec_hash_changes_with_the_wiring() -> None:
     assert two.container("muine-gw").spec_hash(image) != two.container("phuquy-gw").spec_hash(image)
 
 
-def test_overlay_holds_connection_settings_and_lab_facts_only(tmp_path: Path) -> None:
+def test_overlay_holds_connection_settings_lab_facts_and_the_roles_lab_wiring_only(tmp_path: Path) -> None:
     plan = build_plan(fixture_view(), PROVINCE, communes=3)
     gw = plan.container("muine-gw")
     addresses = {gw.name: {gw.attachments[0].network: "172.30.201.5"}}
@@ -267,9 +267,26 @@ def test_overlay_holds_connection_settings_and_lab_facts_only(tmp_path: Path) ->
         "transport": "eth0", "lan": "eth1", "vlan_ports": {"gov": "eth1"}, "tag_vlans": False
     }
     assert muine["lab_addresses"] == {"transport": "172.30.201.5"}
+    # the roles' defaults are production's: the lab sets its wiring through their variables
+    assert {key: muine[key] for key in muine if key.startswith(("data_line_", "commune_lan_"))} == {
+        "data_line_transport_interface": "eth0",
+        "data_line_keep_foreign_config": True,  # podman's address on the transport interface stays
+        "commune_lan_wan_interface": "eth0",
+        "commune_lan_trunk_interface": "eth1",
+        "commune_lan_vlan_ports": {"gov": "eth1"},
+        "commune_lan_tag_vlans": False,
+    }
+    assert host_vars["hamtien-gw"]["data_line_keep_foreign_config"] is False  # no podman address there
+    core = host_vars["core1"]
+    assert (core["dataline_core_transport_interface"], core["dataline_terminate_transport_interface"]) == (
+        "eth0",
+        "eth0",
+    )
     for facts in host_vars.values():
         assert all(
-            key.startswith(("ansible_connection", "ansible_host", "ansible_python", "lab_")) for key in facts
+            key.startswith(("ansible_connection", "ansible_host", "ansible_python", "lab_"))
+            or key in overlay_io.ROLE_VARIABLES
+            for key in facts
         )
     assert data["all"]["children"]["commune_clients"]["hosts"] == {"hamtien-client": None}
     smaller = build_plan(fixture_view(), PROVINCE, communes=1)

@@ -72,14 +72,16 @@ def test_a_sites_routing_shows_with_its_diff_and_inventory_writes_what_plan_coun
     _edit(workspace, "sites: {}", 'sites:\n  "22918":\n    - {name: hq, routing: bgp}')
     code, out = _plan(workspace, capsys, "--diff")
     assert code == EXIT_CHANGES
-    assert "Files: 1 changed, 0 new, 0 retired" in out
+    # the gateway's site and the core's peer for it (the core's list is rendered, not derived)
+    assert "Files: 2 changed, 0 new, 0 retired" in out
     assert "  1 gateway: commune_sites[hq].routing static -> bgp\n" in out
+    assert "  group dataline_core (data_line.yml): core_peers[muine-hq].routing static -> bgp\n" in out
     assert "--- a/host_vars/muine-gw.yml\n+++ b/host_vars/muine-gw.yml\n" in out
     assert "\n-    routing: static\n+    routing: bgp\n" in out
     assert "REFUSED" not in out
     capsys.readouterr()
     assert main(["inventory", str(workspace)]) == EXIT_OK
-    assert re.search(r"files written 1, unchanged \d+, removed 0", capsys.readouterr().out)
+    assert re.search(r"files written 2, unchanged \d+, removed 0", capsys.readouterr().out)
 
 
 def test_lookup_until_shows_as_a_group_variable(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -67,6 +67,11 @@ def test_ansible_inventory_loads_45_communes_without_warnings(binh_thuan: Path) 
     assert any(unit["code"] == "22915" for unit in ns1["old_units"])
     assert "old_units" in data["_meta"]["hostvars"]["old-binhthuan-phanthiet"]
     assert "old_units" not in muine
+    # the core's lists (group_vars/dataline_core) reach the core only
+    core1 = data["_meta"]["hostvars"]["core1"]
+    assert len(core1["core_peers"]) == 45 and len(core1["core_old_endpoints"]) == 131
+    assert "core_peers" not in muine and "core_peers" not in ns1
+    assert muine["province_data_line"]["metrics"] == {"main": 100, "secondary": 200}
     # nothing of the workspace's inputs or state is read as inventory
     assert not any(host.endswith((".yml", ".csv")) for host in data["_meta"]["hostvars"])
 

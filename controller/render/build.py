@@ -12,7 +12,8 @@ from controller.allocate.result import (
     OldUnitAllocation,
 )
 from controller.province import ProvinceConfig, Server
-from controller.render.paths import OLD_UNITS_GROUP
+from controller.render.data_line import core_vars, province_data_line
+from controller.render.paths import CORE_GROUP, DATA_LINE_STEM, OLD_UNITS_GROUP
 from controller.render.tree import InventoryTree
 
 # Lean structure (Ansible slows with many groups and dense membership): one flat
@@ -30,7 +31,7 @@ SERVER_GROUPS = {
 
 def build_tree(allocations: Allocations, province: ProvinceConfig) -> InventoryTree:
     tree = InventoryTree()
-    for group in ("communes", "commune_clients", "dataline_core", "integration_centre"):
+    for group in ("communes", "commune_clients", CORE_GROUP, "integration_centre"):
         tree.add_group(group)
     for child in (
         "dns_servers",
@@ -51,7 +52,7 @@ def build_tree(allocations: Allocations, province: ProvinceConfig) -> InventoryT
     # terminations, decommissioning). Under `all` every host would carry them, and
     # `ansible-inventory --list` copies group vars into each host: O(hosts x old units).
     tree.add_group(OLD_UNITS_GROUP)
-    for reader in ("integration_centre", "dataline_core", "retiring_districts"):
+    for reader in ("integration_centre", CORE_GROUP, "retiring_districts"):
         tree.add_group(reader, parent=OLD_UNITS_GROUP)
 
     for server in province.servers:
@@ -69,14 +70,19 @@ def build_tree(allocations: Allocations, province: ProvinceConfig) -> InventoryT
                 },
             },
         )
+    communes = []
     for commune in allocations.communes:
-        tree.add_host(commune.host, ["communes", *commune.district_groups], commune_vars(commune))
+        communes.append(commune_vars(commune))
+        tree.add_host(commune.host, ["communes", *commune.district_groups], communes[-1])
         tree.add_host(commune.client_host, ["commune_clients"], _client_vars(commune))
     for district in allocations.old_districts:
         tree.add_host(district.host, ["retiring_districts", district.group], _district_vars(district))
 
+    old = old_units_vars(allocations)
     tree.set_group_vars("all", "province", province_vars(allocations, province))
-    tree.set_group_vars(OLD_UNITS_GROUP, "old_units", old_units_vars(allocations))
+    tree.set_group_vars(OLD_UNITS_GROUP, "old_units", old)
+    # The core's peers, old endpoints and active addresses: derived here once, read by the roles.
+    tree.set_group_vars(CORE_GROUP, DATA_LINE_STEM, core_vars(communes, old, province.vc_vlan.name))
     return tree
 
 
@@ -138,6 +144,8 @@ def province_vars(allocations: Allocations, province: ProvinceConfig) -> dict[st
             "loopback": str(province.core_loopback),
             "asn": province.core_asn,
         },
+        # what both ends of every data line apply by site role (metrics, local preference, timers)
+        "province_data_line": province_data_line(),
         "province_vlan_plan": [
             {
                 "name": v.name,
