@@ -38,8 +38,10 @@ def guard_loaded(container: str) -> bool:
 
 
 def wait_for_lease(client_container: str) -> tuple[dict[str, str], str]:
-    """The lease file and the address on eth0; asks networkd to renew once if the lease is
-    slow to come (the gateway's DHCP server may have started after the client gave up)."""
+    """The lease file and the address on eth0; restarts the client's DHCP once if the lease is
+    slow to come. The gateway's DHCP server may have started while the client was backing off
+    (a minute and more between discoveries): `networkctl renew` does nothing without a lease,
+    `reconfigure` starts a fresh discovery at once."""
     deadline = time.monotonic() + LEASE_WAIT_SECONDS
     renewed = False
     while True:
@@ -57,7 +59,7 @@ def wait_for_lease(client_container: str) -> tuple[dict[str, str], str]:
         if time.monotonic() >= deadline:
             return lease, address
         if not renewed and time.monotonic() > deadline - LEASE_WAIT_SECONDS + 10:
-            sh(client_container, "networkctl renew eth0 || networkctl reconfigure eth0", 30)
+            sh(client_container, "networkctl reconfigure eth0", 30)
             renewed = True
         time.sleep(2)
 
