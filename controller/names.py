@@ -244,6 +244,16 @@ def label_of_gateway(host: str) -> str:
     return host.removesuffix("-gw")
 
 
+def old_unit_peer_key(code: str) -> str:
+    """Key of an old unit's data-line endpoint on the core (its networkd drop-in peer-<key>.conf)."""
+    return f"old-{code}"
+
+
+def old_district_peer_key(old_province_label: str, district_label: str) -> str:
+    """Key of an old district's data-line endpoint on the core."""
+    return f"district-{old_province_label}-{district_label}"
+
+
 def old_district_host(old_province_label: str, district_label: str) -> str:
     return f"old-{old_province_label}-{district_label}"
 

@@ -7,7 +7,6 @@ the first pool addresses); the property on a small mapping through `allocate` it
 from __future__ import annotations
 
 import ipaddress
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -25,10 +24,8 @@ from controller.province import load_province, province_template
 
 
 @pytest.fixture
-def workspace(rendered_binh_thuan: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "bt"
-    shutil.copytree(rendered_binh_thuan, copy)
-    return copy
+def workspace(bt_workspace: Path) -> Path:
+    return bt_workspace
 
 
 def _files(folder: Path) -> dict[str, bytes]:

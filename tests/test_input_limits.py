@@ -8,7 +8,6 @@ subprocess under `ulimit -v`, so a regression fails the test instead of the test
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -45,10 +44,8 @@ def _cli_capped(*args: str, timeout: float = 120) -> tuple[int, str, float]:
 
 
 @pytest.fixture()
-def workspace(rendered_binh_thuan: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "bt"
-    shutil.copytree(rendered_binh_thuan, copy)
-    return copy
+def workspace(bt_workspace: Path) -> Path:
+    return bt_workspace
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,10 +20,8 @@ from controller.render.writer import FileChanges
 
 
 @pytest.fixture
-def workspace(rendered_binh_thuan: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "bt"
-    shutil.copytree(rendered_binh_thuan, copy)
-    return copy
+def workspace(bt_workspace: Path) -> Path:
+    return bt_workspace
 
 
 def _edit(workspace: Path, old: str, new: str) -> None:

@@ -3,12 +3,12 @@ keys at every depth (FILE:LINE, key path, did-you-mean); a typo never silently b
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
+from conftest import edit_text
 from test_alloc_support import small_mapping
 
 from controller.cli import main
@@ -18,18 +18,10 @@ from controller.province.schema import SCHEMA_PATH, _jsonable, schema
 
 
 @pytest.fixture()
-def workspace(rendered_binh_thuan: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "bt"
-    shutil.copytree(rendered_binh_thuan, copy)
-    return copy
+def workspace(bt_workspace: Path) -> Path:
+    return bt_workspace
 
 
-def _edit(path: Path, old: str, new: str) -> int:
-    """Replace the first `old` by `new`; the line number where `new` starts."""
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return text[: text.index(old)].count("\n") + 1
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -57,12 +49,17 @@ def test_import_points_editors_at_the_schema(rendered_binh_thuan: Path) -> None:
 
 def test_typos_at_every_depth_are_errors_with_a_suggestion(workspace: Path, capsys) -> None:
     province = workspace / "province.yml"
-    top = _edit(province, "lookup_until: 2030-07-01", "lookup_untill: 2030-07-01")
-    nested = _edit(province, "quarantine: {generations: 2, until: null}", "quarantine: {generation: 5}")
-    site = _edit(province, "sites: {}", 'sites:\n  "22918":\n    - name: hq\n      link_prefx: 10.9.0.0/31\n'
-                 "      loopback: 10.9.1.1") + 3
-    in_list = _edit(province, "name: party, id: 20, prefixlen: 26,", "name: party, id: 20, prefixlength: 26,")
-    contributed = _edit(province, "sms: {enabled: false,", "sms: {enabeld: false,")
+    top = edit_text(province, "lookup_until: 2030-07-01", "lookup_untill: 2030-07-01")
+    nested = edit_text(province, "quarantine: {generations: 2, until: null}", "quarantine: {generation: 5}")
+    site = edit_text(
+        province,
+        "sites: {}",
+        'sites:\n  "22918":\n    - name: hq\n      link_prefx: 10.9.0.0/31\n      loopback: 10.9.1.1',
+    ) + 3
+    in_list = edit_text(
+        province, "name: party, id: 20, prefixlen: 26,", "name: party, id: 20, prefixlength: 26,"
+    )
+    contributed = edit_text(province, "sms: {enabled: false,", "sms: {enabeld: false,")
     before = _snapshot(workspace)
     capsys.readouterr()
     assert main(["inventory", "-q", str(workspace)]) == EXIT_INVALID
@@ -126,7 +123,7 @@ def test_own_deadlines_are_allowed_but_near_copies_of_known_ones_are_typos(tmp_p
 
 def test_mapping_yml_unknown_keys_get_a_suggestion_too(workspace: Path, capsys) -> None:
     mapping = workspace / "mapping.yml"
-    line = _edit(mapping, "district: Huyện Phú Quí", "distrcit: Huyện Phú Quí")
+    line = edit_text(mapping, "district: Huyện Phú Quí", "distrcit: Huyện Phú Quí")
     assert main(["validate", str(workspace)]) == EXIT_INVALID
     err = capsys.readouterr().err
     assert f"{mapping}:{line}: [new_units[" in err

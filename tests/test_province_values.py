@@ -6,13 +6,13 @@ published schema rejects it too, so editors and mergectl agree.
 
 from __future__ import annotations
 
-import shutil
 import unicodedata
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
+from conftest import edit_text
 
 from controller.cli import main
 from controller.errors import EXIT_INVALID
@@ -28,18 +28,10 @@ MACS = ('vc_macs:\n  "22918": {{gov: {gov}, party: "02:4d:00:00:00:02"}}\n'
 
 
 @pytest.fixture()
-def workspace(rendered_binh_thuan: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "bt"
-    shutil.copytree(rendered_binh_thuan, copy)
-    return copy
+def workspace(bt_workspace: Path) -> Path:
+    return bt_workspace
 
 
-def _edit(path: Path, old: str, new: str) -> int:
-    """Replace the first `old` by `new`; the line number of the first line of `new`."""
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return text[: text.index(old)].count("\n") + 1
 
 
 def _schema_errors(path: Path) -> list[tuple[str | int, ...]]:
@@ -96,7 +88,7 @@ CASES = [
                          ids=[case[4][:40] for case in CASES])
 def test_bad_values_are_errors_at_their_line(workspace: Path, capsys, old, new, offset, key, message) -> None:
     province = workspace / "province.yml"
-    line = _edit(province, old, new) + offset
+    line = edit_text(province, old, new) + offset
     capsys.readouterr()
     assert main(["validate", str(workspace)]) == EXIT_INVALID
     err = capsys.readouterr().err
@@ -110,7 +102,7 @@ def test_bad_values_are_errors_at_their_line(workspace: Path, capsys, old, new, 
 
 def test_impossible_dates_are_input_errors_in_every_verb(workspace: Path, capsys) -> None:
     province = workspace / "province.yml"
-    line = _edit(province, "  in_service: 2025-07-01", "  in_service: 2025-06-31")
+    line = edit_text(province, "  in_service: 2025-07-01", "  in_service: 2025-06-31")
     for verb in ("validate", "plan", "inventory", "capacity"):
         capsys.readouterr()
         assert main([verb, str(workspace)]) == EXIT_INVALID, verb
@@ -122,18 +114,18 @@ def test_impossible_dates_are_input_errors_in_every_verb(workspace: Path, capsys
 
 def test_explicit_tags_that_do_not_fit_are_errors_not_crashes(workspace: Path, capsys) -> None:
     province = workspace / "province.yml"
-    line = _edit(province, "core_asn: 64512", "core_asn: !!int sixty-four")
+    line = edit_text(province, "core_asn: 64512", "core_asn: !!int sixty-four")
     assert main(["validate", str(workspace)]) == EXIT_INVALID
     assert f"{province}:{line}: YAML syntax error: 'sixty-four' is not an integer" in capsys.readouterr().err
 
 
 def test_good_values_in_other_spellings_are_accepted(workspace: Path) -> None:
     province = workspace / "province.yml"
-    _edit(province, PORTAL, PORTAL.replace('"fd68::41"', "FD68:0::41"))
-    _edit(province, BASE_DN, r"directory_base_dn: 'ou=Phòng A\, B+cn=x,dc=lamdong,dc=gov,dc=vn'")
-    _edit(province, "vc_macs: {}", MACS.format(gov="02-4D-00-00-00-01"))
-    _edit(province, 'api_url: ""', 'api_url: "https://sms.example.vn:8443/api?x=1"')
-    _edit(province, "lookup_until: 2030-07-01", 'lookup_until: "2030-07-01"')
+    edit_text(province, PORTAL, PORTAL.replace('"fd68::41"', "FD68:0::41"))
+    edit_text(province, BASE_DN, r"directory_base_dn: 'ou=Phòng A\, B+cn=x,dc=lamdong,dc=gov,dc=vn'")
+    edit_text(province, "vc_macs: {}", MACS.format(gov="02-4D-00-00-00-01"))
+    edit_text(province, 'api_url: ""', 'api_url: "https://sms.example.vn:8443/api?x=1"')
+    edit_text(province, "lookup_until: 2030-07-01", 'lookup_until: "2030-07-01"')
     assert main(["inventory", "-q", str(workspace)]) == 0
     assert _schema_errors(province) == []
     all_vars = yaml.safe_load((workspace / "group_vars" / "all" / "province.yml").read_text(encoding="utf-8"))
@@ -145,7 +137,7 @@ def test_good_values_in_other_spellings_are_accepted(workspace: Path) -> None:
 
 def test_duplicate_macs_name_both_rooms(workspace: Path, capsys) -> None:
     province = workspace / "province.yml"
-    line = _edit(province, "vc_macs: {}", MACS.format(gov='"02:4d:00:00:00:03"'))
+    line = edit_text(province, "vc_macs: {}", MACS.format(gov='"02:4d:00:00:00:03"'))
     assert main(["validate", str(workspace)]) == EXIT_INVALID
     err = capsys.readouterr().err
     assert (f"{province}:{line + 2}: [vc_macs.22924.gov] MAC 02:4d:00:00:00:03 is also the MAC of the "
@@ -157,7 +149,7 @@ def test_a_given_mac_equal_to_another_rooms_generated_mac_is_refused(workspace: 
 
     generated = vc_mac("lamdong", "22924", "party")
     province = workspace / "province.yml"
-    line = _edit(province, "vc_macs: {}", MACS.format(gov=f'"{generated}"'))
+    line = edit_text(province, "vc_macs: {}", MACS.format(gov=f'"{generated}"'))
     assert main(["validate", str(workspace)]) == EXIT_INVALID
     assert (f"{province}:{line + 1}: [vc_macs.22918.gov] MAC {generated} is also the generated MAC of the "
             "party room of commune 22924 (which has no vc_macs entry)") in capsys.readouterr().err
@@ -209,7 +201,7 @@ def test_a_legacy_line_keyed_in_another_unicode_form_keeps_its_addresses(workspa
 
     nfd = unicodedata.normalize("NFD", "Bình Thuận/Huyện Hàm Thuận Bắc")
     entry = "{link_prefix: 10.10.5.6/31, loopback: 10.10.250.7, line_id: BTN-1}"
-    _edit(workspace / "province.yml", "legacy_endpoints: {}", f'legacy_endpoints:\n  "{nfd}": {entry}')
+    edit_text(workspace / "province.yml", "legacy_endpoints: {}", f'legacy_endpoints:\n  "{nfd}": {entry}')
     mapping, _ = read_mapping(workspace / "mapping.yml")
     assert mapping is not None
     config, diagnostics = load_province(workspace / "province.yml", mapping)

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from controller import names
+
 # Both ends of a line apply these by the site's role (main | secondary): the main line wins.
 DATA_LINE_PARAMETERS: dict[str, dict[str, int]] = {
     "metrics": {"main": 100, "secondary": 200},
@@ -62,7 +64,7 @@ def core_old_endpoints(old_units: Mapping[str, Any]) -> list[dict[str, Any]]:
         if unit.get("endpoint"):
             found.append(
                 {
-                    "key": f"old-{unit['code']}",
+                    "key": names.old_unit_peer_key(str(unit["code"])),
                     "code": str(unit["code"]),
                     "kind": "commune",
                     "name": unit["name"],
@@ -75,7 +77,7 @@ def core_old_endpoints(old_units: Mapping[str, Any]) -> list[dict[str, Any]]:
         if district.get("endpoint"):
             found.append(
                 {
-                    "key": f"district-{district['province_label']}-{district['label']}",
+                    "key": names.old_district_peer_key(district["province_label"], district["label"]),
                     "code": str(district["code"]),
                     "kind": "district",
                     "name": district["name"],
