@@ -6,7 +6,7 @@ data-line role's report through the `csv_table` filter) comes from `csv_text`:
 - UTF-8 with a byte-order mark: Excel opens a BOM-less UTF-8 CSV in the system's ANSI code
   page and shows "Nguyá»…n" for "Nguyễn"; with the BOM it reads UTF-8. Our readers drop it.
 - Formula injection neutralised (OWASP "CSV injection"): a cell that begins with `=`, `+`,
-  `-`, `@`, a tab or a carriage return, or with spaces and then one of `=+-@`, gets a leading
+  `-`, `@`, a tab or a carriage return, or with white space and then one of `=+-@`, gets a leading
   apostrophe, so a full name `=HYPERLINK(...)` arrives as text, never as a formula. A cell that
   is only a number (`-5`, `+84`, `1.5e3`) is left alone: it cannot be a formula, and an
   apostrophe would turn a figure into text.
@@ -26,8 +26,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 BOM = "\ufeff"
-_FORMULA = re.compile(r"^'*(?:[=+\-@\t\r]| +[=+\-@])")
-_QUOTED = re.compile(r"^'+(?:[=+\-@\t\r]| +[=+\-@])")
+_FORMULA = re.compile(r"^'*(?:[=+\-@\t\r]|\s+[=+\-@])")
+_QUOTED = re.compile(r"^'+(?:[=+\-@\t\r]|\s+[=+\-@])")
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d+)*|\.\d+)(?:[eE][+-]?\d+)?$")
 
 Row = Sequence[object] | Mapping[str, object]
