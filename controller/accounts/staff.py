@@ -63,7 +63,7 @@ class StaffRow:
         """Who this is, independent of the unit: the staff_id, else the folded name."""
         if self.staff_id:
             return f"id:{self.staff_id}"
-        return "name:" + " ".join(fold_word(word) for word in name_words(self.full_name))
+        return self.name_person
 
     @property
     def identity(self) -> str:
@@ -71,8 +71,17 @@ class StaffRow:
         so that two namesakes of one commune are two people)."""
         if self.staff_id:
             return f"{self.unit}|{self.person}"
+        return self.name_identity
+
+    @property
+    def name_person(self) -> str:
+        return "name:" + " ".join(fold_word(word) for word in name_words(self.full_name))
+
+    @property
+    def name_identity(self) -> str:
+        """The identity this person had before the list gave a staff_id: (unit, name, position)."""
         position = " ".join(fold_word(word) for word in name_words(self.position))
-        return f"{self.unit}|{self.person}|{position}"
+        return f"{self.unit}|{self.name_person}|{position}"
 
     @property
     def rule(self) -> str:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from controller.accounts import accounts_state
+from controller.accounts.person_keys import migrate, new_secret
 from controller.accounts.reconcile import apply_staff
 from controller.accounts.staff import read_staff
 from controller.accounts.vault import new_password, password_path
@@ -82,8 +83,11 @@ def run_import(args: argparse.Namespace) -> int:
         raise InvalidInput(diagnostics)
     with workspace.lock():
         state = accounts_state.load(workspace.dir) or accounts_state.AccountsState()
+        if not state.secret:
+            state.secret = new_secret()  # the first import, or the first since keys are salted
+        rekeyed = migrate(state, rows)
         kind = accounts_state.OLD_DISTRICT if args.old_district else accounts_state.COMMUNE
-        new_state, summary = apply_staff(
+        outcome = apply_staff(
             state,
             rows,
             kind,
@@ -94,8 +98,13 @@ def run_import(args: argparse.Namespace) -> int:
         )
         if diagnostics:
             raise InvalidInput(diagnostics)
+        new_state, summary = outcome.state, outcome.summary
         for service in ("mail", "master"):
             new_state.services.setdefault(service, new_password())
+        for note in outcome.notes:
+            print(note)
+        if rekeyed:
+            print(f"re-keyed {rekeyed} account(s) with the province's secret (usernames unchanged)")
         if args.dry_run:
             print(f"dry run: {summary}; nothing written")
             return 0
