@@ -32,10 +32,11 @@ from dataclasses import dataclass
 
 from controller.names import fold, normalize
 
-KINH = "kinh"
-ONE_WORD = "one-word"
-MARKER = "marker"
-CLAN_FIRST = "clan-first"
+# How the given name was placed (the dry-run table's "how" column).
+KINH = "kinh order"
+ONE_WORD = "one word"
+MARKER = "highlands marker"
+CLAN_FIRST = "jrai clan first"
 GIVEN_NAME = "given_name"
 
 # The apostrophe as typed, as word processors curl it, and as it is copied from PDFs.

@@ -34,6 +34,11 @@ KEEP = "keep"
 REENABLE = "re-enable"
 DISABLE = "disable"
 UNCHANGED = "unchanged"  # disabled before and still not on the list: shown, nothing happens
+# A list that would disable more than this share of a commune's enabled accounts, and at least
+# MASS_DISABLE_MIN of them, is refused without --allow-disable: a one-row list for a commune of
+# 26 is far more often a partial export than 25 people leaving at once.
+MASS_DISABLE_SHARE = 0.30
+MASS_DISABLE_MIN = 3
 
 
 @dataclass
@@ -302,6 +307,15 @@ def rename_command(account: Account, new: str) -> str:
     else:
         where = f"--unit {account.unit}"
     return f"mergectl accounts rename DIR {where} --from {account.uid} --to {new}"
+
+
+def mass_disables(disabling: dict[str, tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """(unit, enabled before, disabled) of every unit past the guard's threshold."""
+    return [
+        (unit, enabled, disabled)
+        for unit, (enabled, disabled) in disabling.items()
+        if disabled >= MASS_DISABLE_MIN and disabled > MASS_DISABLE_SHARE * enabled
+    ]
 
 
 def _disabling(before: AccountsState, changes: list[Change], units: set[str]) -> dict[str, tuple[int, int]]:

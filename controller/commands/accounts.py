@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
-from controller.accounts import accounts_state
+from controller.accounts import accounts_state, preview
 from controller.accounts.person_keys import migrate, new_secret
-from controller.accounts.reconcile import apply_staff
+from controller.accounts.reconcile import Outcome, apply_staff, mass_disables
 from controller.accounts.staff import read_staff
 from controller.accounts.vault import new_password, password_path
-from controller.errors import Diagnostics, InvalidInput, UserError
+from controller.errors import Diagnostics, InvalidInput, Refused, UserError
 from controller.model import Mapping
 from controller.names import normalize
 from controller.workspace import Workspace
@@ -34,7 +35,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="the list holds old districts' staff (accounts kept disabled, mail forwarded)",
     )
-    imp.add_argument("--dry-run", action="store_true", help="check and summarise, write nothing")
+    imp.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check and print the table it would write (commune, full name, username, action); write nothing",
+    )
+    imp.add_argument("--json", action="store_true", help="print that table (and the summary) as JSON")
+    imp.add_argument(
+        "--allow-disable",
+        action="store_true",
+        help="apply a list that disables more than 30 %% (and at least 3) of a commune's enabled accounts",
+    )
     imp.set_defaults(handler=run_import)
     lst = verbs.add_parser("list", help="list issued usernames (no personal data unless --reveal)")
     lst.add_argument("workspace", type=Path, metavar="DIR")
@@ -101,14 +112,34 @@ def run_import(args: argparse.Namespace) -> int:
         new_state, summary = outcome.state, outcome.summary
         for service in ("mail", "master"):
             new_state.services.setdefault(service, new_password())
-        for note in outcome.notes:
-            print(note)
+        names = unit_names(mapping, districts)
+        refused = [] if args.allow_disable else _refusals(outcome, names)
+        notes = list(outcome.notes)
         if rekeyed:
-            print(f"re-keyed {rekeyed} account(s) with the province's secret (usernames unchanged)")
+            notes.append(f"re-keyed {rekeyed} account(s) with the province's secret (usernames unchanged)")
+        if args.json:
+            document = preview.document(
+                outcome.changes, names, summary, dry_run=args.dry_run, notes=notes, refused=refused
+            )
+            print(json.dumps(document, ensure_ascii=False, indent=2))
+        else:
+            if args.dry_run:
+                print(preview.table(outcome.changes, names))
+            for note in notes:
+                print(note)
+        if refused:
+            raise Refused(
+                refused,
+                "a list is the complete staff of every commune it mentions: check that it is, "
+                "then give --allow-disable",
+            )
         if args.dry_run:
-            print(f"dry run: {summary}; nothing written")
+            if not args.json:
+                print(f"dry run: {summary}; nothing written")
             return 0
         accounts_state.save(workspace.dir, new_state)
+    if args.json:
+        return 0
     print(f"{args.staff}: {summary}")
     print(
         f"wrote {workspace.dir / accounts_state.STATE_FILE} and {accounts_state.SECRETS_FILE} "
@@ -119,6 +150,23 @@ def run_import(args: argparse.Namespace) -> int:
         f"playbooks/mail.yml --vault-password-file {password_path(workspace.dir)}"
     )
     return 0
+
+
+def unit_names(mapping: Mapping, districts: dict[str, str]) -> dict[str, str]:
+    """Unit key -> name as the tables show it: new communes by code, old districts by their key."""
+    names = {code: unit.name for code, unit in mapping.new_units.items()}
+    for key in districts.values():
+        if key:
+            names[key] = key.split("|", 1)[-1]
+    return names
+
+
+def _refusals(outcome: Outcome, names: dict[str, str]) -> list[str]:
+    return [
+        f"commune {unit} ({names.get(unit, '?')}): the list would disable {disabled} of its {enabled} "
+        f"enabled accounts ({100 * disabled // max(enabled, 1)} %)"
+        for unit, enabled, disabled in mass_disables(outcome.disabling)
+    ]
 
 
 def run_list(args: argparse.Namespace) -> int:
