@@ -53,12 +53,20 @@ class Account:
     disabled: str | None = None
     successor: str | None = None  # old districts: the new commune receiving its mail
     legacy_key: bool = False  # key and person still unsalted (version 1) until a list names the person
+    # Usernames this account held before `accounts rename` corrected them: never issued again.
+    renamed_from: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         document = asdict(self)
         if not self.legacy_key:
             del document["legacy_key"]
+        if not self.renamed_from:
+            del document["renamed_from"]
         return document
+
+    def held(self) -> list[str]:
+        """Every username this account holds or held."""
+        return [self.uid, *self.renamed_from]
 
 
 @dataclass
@@ -80,8 +88,9 @@ class AccountsState:
         return {account.key: account for account in self.accounts}
 
     def taken(self, kind: str, unit: str) -> set[str]:
-        """Every username ever issued in a unit, active or not: none is handed out again."""
-        return {account.uid for account in self.accounts if account.kind == kind and account.unit == unit}
+        """Every username ever issued in a unit, active or not, renamed or not: none is handed out again."""
+        held = (account.held() for account in self.accounts if (account.kind, account.unit) == (kind, unit))
+        return {uid for uids in held for uid in uids}
 
 
 def today() -> str:
@@ -135,7 +144,7 @@ def _checked_accounts(path: Path) -> tuple[int, list[Account]]:
         diagnostics.add(path, lines.line(("version",)), f"unknown state version {version!r}", hint=STATE_HINT)
         raise InvalidInput(diagnostics)
     accounts: list[Account] = []
-    holders: dict[tuple[str, str, str], int] = {}
+    holders: dict[tuple[str, str, str], tuple[int, Account]] = {}  # -> (YAML position, holder)
     for position, entry in enumerate(entries):
         line = lines.line(("accounts", position))
         try:
@@ -145,17 +154,18 @@ def _checked_accounts(path: Path) -> tuple[int, list[Account]]:
         except TypeError as error:
             diagnostics.add(path, line, f"malformed account: {error}", hint=STATE_HINT)
             continue
-        where = (account.kind, account.unit, account.uid)
-        if where in holders:
-            first = accounts[holders[where]]
+        clash = next((uid for uid in account.held() if (account.kind, account.unit, uid) in holders), None)
+        if clash is not None:
+            other_position, other = holders[(account.kind, account.unit, clash)]
             diagnostics.add(
                 path, line,
-                f"username {account.uid} of {account.kind} {account.unit} is held twice (also by the account "
-                f"at line {lines.line(('accounts', holders[where]))}, role {first.role})",
+                f"username {clash} of {account.kind} {account.unit} is held twice (also by the account "
+                f"at line {lines.line(('accounts', other_position))}, role {other.role})",
                 hint=STATE_HINT,
             )
             continue
-        holders[where] = len(accounts)
+        for uid in account.held():
+            holders[(account.kind, account.unit, uid)] = (position, account)
         accounts.append(account)
     if diagnostics:
         raise InvalidInput(diagnostics)

@@ -163,7 +163,7 @@ def apply_staff(
     taken_by_unit: dict[str, set[str]] = {}
     for account in accounts:
         if account.kind == kind:
-            taken_by_unit.setdefault(account.unit, set()).add(account.uid)
+            taken_by_unit.setdefault(account.unit, set()).update(account.held())
     for row, key in new_rows:
         taken = taken_by_unit.setdefault(row.unit, set())
         if row.username:

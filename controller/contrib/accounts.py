@@ -166,6 +166,17 @@ def build(
     return plain, secrets
 
 
+def mail_address(account: accounts_state.Account, allocations: Allocations) -> str | None:
+    """The address the account has (or would have) in the rendered inventory; None when its unit
+    is no longer allocated."""
+    if account.kind == accounts_state.COMMUNE:
+        commune = next((c for c in allocations.communes if c.code == account.unit), None)
+        return f"{account.uid}@{commune.mail_domain}" if commune else None
+    districts = {district.key: district for district in allocations.old_districts}
+    district = districts.get(_district_key(account.unit, districts))
+    return f"{account.uid}@{district.lookup_fqdn}" if district else None
+
+
 def _district_key(unit: str, districts: dict[str, OldDistrictAllocation]) -> str:
     """State keys districts as "province|name"; allocations may key them differently."""
     if unit in districts:
