@@ -35,8 +35,9 @@ _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 STATE_HINT = "restore state/accounts.yml from version control (a bad merge or a hand edit?)"
 HEADER = (
-    "# Issued usernames (mergectl accounts import). A username is never changed nor reissued;\n"
-    "# people who leave are disabled, never deleted. No personal data here: see accounts.vault.yml.\n"
+    "# Issued usernames (mergectl accounts import). A username is never reissued, and changed only by\n"
+    "# `accounts rename` before first use; people who leave are disabled, never deleted. No personal\n"
+    "# data here: keys are salted with the vault's person_key_secret; names are in accounts.vault.yml.\n"
 )
 
 
