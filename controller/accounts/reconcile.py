@@ -114,10 +114,11 @@ def apply_staff(
     keyed_rows = [(row, work.key(kind, row.identity)) for row in rows]
     listed = {key for _, key in keyed_rows if key in by_key}
     adopted = _adoptions(work, keyed_rows, kind, listed, path, diagnostics)
+    pairs = _pairing(accounts) if adopted else {}
     new_rows: list[tuple[StaffRow, str]] = []
     for row, key in keyed_rows:
         if key not in by_key and row.line in adopted:
-            key = _adopt(work, by_key, adopted[row.line], row, key, kind)
+            key = _adopt(work, by_key, pairs, adopted[row.line], row, key)
         account = by_key.get(key)
         if account is None:
             new_rows.append((row, key))
@@ -253,8 +254,21 @@ def _adoptions(
     return adopted
 
 
+Pairing = dict[tuple[str, str | None, str], list[Account]]
+
+
+def _pairing(accounts: list[Account]) -> Pairing:
+    """(kind, commune, person) -> accounts: an old district's accounts under their successor, a
+    commune's under the commune; the two sides of one person share (commune, person)."""
+    index: Pairing = {}
+    for account in accounts:
+        commune = account.successor if account.kind == OLD_DISTRICT else account.unit
+        index.setdefault((account.kind, commune, account.person), []).append(account)
+    return index
+
+
 def _adopt(
-    state: AccountsState, by_key: dict[str, Account], old_key: str, row: StaffRow, key: str, kind: str
+    state: AccountsState, by_key: dict[str, Account], pairs: Pairing, old_key: str, row: StaffRow, key: str
 ) -> str:
     """Move the account at `old_key` to the row's staff_id key; its person, and that of the one
     account on the other side (old district <-> successor commune) paired with it, follow."""
@@ -263,17 +277,11 @@ def _adopt(
     account.key, account.person = key, new_person
     by_key[key] = account
     state.people[key] = state.people.pop(old_key, {})
-    if kind == COMMUNE:
-        paired = [
-            other for other in state.accounts
-            if other.kind == OLD_DISTRICT and other.successor == account.unit and other.person == old_person
-        ]
-    else:
-        paired = [
-            other for other in state.accounts
-            if other.kind == COMMUNE and other.unit == account.successor and other.person == old_person
-        ]
-    if len(paired) == 1:
+    commune = account.successor if account.kind == OLD_DISTRICT else account.unit
+    other_kind = COMMUNE if account.kind == OLD_DISTRICT else OLD_DISTRICT
+    paired = pairs.get((other_kind, commune, old_person), [])
+    # Only a pair that is one account on each side: namesakes would make the match a guess.
+    if len(paired) == 1 and len(pairs.get((account.kind, commune, old_person), [])) == 1:
         paired[0].person = new_person
     return key
 
