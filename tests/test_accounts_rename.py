@@ -134,3 +134,15 @@ def test_a_renamed_name_cannot_be_taken_back(workspace: Path, capsys) -> None:
     back = ["--unit", "22918", "--from", "yngongnk", "--to", "kdamynn"]
     assert main(["accounts", "rename", str(workspace), *back]) == 3
     assert "'kdamynn' is, or was, issued in commune 22918" in capsys.readouterr().err
+
+
+def test_a_username_override_for_an_issued_account_points_at_rename(
+    workspace: Path, tmp_path: Path, capsys
+) -> None:
+    staff = tmp_path / "override.csv"
+    staff.write_text(ISSUED_WRONG.replace(",kdamynn", ",yngongnk"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["accounts", "import", str(workspace), "--staff", str(staff)]) == 3
+    err = capsys.readouterr().err
+    assert f"{staff}:2: username 'yngongnk' requested, but 'kdamynn' was issued" in err
+    assert "mergectl accounts rename DIR --unit 22918 --from kdamynn --to yngongnk" in err

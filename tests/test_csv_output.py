@@ -115,3 +115,58 @@ def test_every_csv_writer_goes_through_the_shared_one() -> None:
         if "csv_table" not in path.read_text(encoding="utf-8"):
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_every_csv_of_every_export_has_a_bom_and_no_formula_cell(
+    rendered_binh_thuan: Path, tmp_path: Path
+) -> None:
+    """The issue's case: `=HYPERLINK(...)` typed as a name reaches no CSV as a formula."""
+    import shutil
+
+    from controller.commands.export import discover
+
+    workspace = tmp_path / "bt"
+    shutil.copytree(rendered_binh_thuan, workspace)
+    mapping = workspace / "mapping.yml"
+    # A unit name with a formula, as a pasted spreadsheet cell would bring it.
+    text = mapping.read_text(encoding="utf-8")
+    name = re.search(r"name: (Phường [^\n]+)", text)
+    assert name
+    formula = '=HYPERLINK("http://x.example","Bấm")'
+    mapping.write_text(text.replace(name.group(1), formula, 1), encoding="utf-8")
+    staff = tmp_path / "staff.csv"
+    staff.write_text(
+        "commune_code,full_name,position,username\n"
+        "22918,\"=HYPERLINK(\"\"http://x\"\")\",Chuyên viên,hyperlink\n",
+        encoding="utf-8",
+    )
+    assert main(["accounts", "import", str(workspace), "--staff", str(staff)]) == 0
+    assert main(["inventory", "-q", "--allow-mass-change", str(workspace)]) == 0
+    for name in discover():
+        assert main(["export", name, str(workspace)]) == 0, name
+    assert main(["export-csv", str(workspace)]) == 0
+    written = sorted((workspace / "reports").rglob("*.csv"))
+    assert len(written) >= 7
+    formula_seen = False
+    for path in written:
+        data = path.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf"), path
+        for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))):
+            for cell in row:
+                formula_seen |= "HYPERLINK" in cell
+                assert not re.match(r"\s*[=+@]|[\t\r]", cell), (path, cell)
+                assert not re.match(r"-(?!\d+(\.\d+)?$)", cell), (path, cell)
+    assert formula_seen
+
+
+def test_the_roles_filter_is_the_same_writer() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("mergectl_filters", ROOT / "filter_plugins" / "mergectl.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    csv_table = module.FilterModule().filters()["csv_table"]
+    rows = [["commune", "22916", "=cmd"], ["district", "593", "Thành phố Phan Thiết"]]
+    assert csv_table(rows, ["kind", "code", "name"]) == csv_text(["kind", "code", "name"], rows)
+    assert csv_table(rows, ["kind", "code", "name"]).splitlines()[1] == "commune,22916,'=cmd"
