@@ -42,16 +42,34 @@ _TYPE_PREFIXES = (
 )
 
 _WHITESPACE = re.compile(r"\s+")
+# A zero-width space that a web form put where a space was ("Thanh\u200bPhương"): between a
+# letter and a capital it separates two words; anywhere else it is dropped like every other
+# invisible character.
+_ZWSP_BETWEEN_WORDS = re.compile(r"(?<=\w)\u200b+(?=[^\W\d_])")
 _NOT_LABEL = re.compile(r"[^a-z0-9]")
 _NOT_GROUP = re.compile(r"[^a-z0-9_]+")
 
 
 # The naming functions are pure and called for the same few thousand names over and over
 # (every row of a province repeats its province and district names): cache them.
+def strip_invisible(text: str) -> str:
+    """`text` without formatting characters (Unicode category Cf: zero-width spaces and joiners,
+    bidi controls, soft hyphens, BOMs). Pasted from web forms and PDFs they are invisible, yet
+    they would make "Nguyễn Thanh Phương" and its copy two different names."""
+    text = _ZWSP_BETWEEN_WORDS.sub(_space_before_capital, text)
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
+
+
+def _space_before_capital(match: re.Match[str]) -> str:
+    following = match.string[match.end() : match.end() + 1]
+    return " " if following.isupper() else ""
+
+
 @lru_cache(maxsize=65536)
 def normalize(name: str) -> str:
-    """NFC, whitespace collapsed to single spaces, stripped: the form names are stored and compared in."""
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", name)).strip()
+    """NFC, invisible characters removed (`strip_invisible`), whitespace (NBSP too) collapsed to
+    single spaces, stripped: the form names are stored and compared in."""
+    return _WHITESPACE.sub(" ", strip_invisible(unicodedata.normalize("NFC", name))).strip()
 
 
 @lru_cache(maxsize=65536)

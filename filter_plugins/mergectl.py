@@ -6,6 +6,7 @@
     {{ 'Xã Đắk Mil' | ascii_fold }}                  -> xa dak mil
     {{ 'Bình Thuận' | group_name }}                  -> binh_thuan
     {{ 'binhthuan' | old_province_domain('lamdong.gov.vn') }}  -> binhthuan.gov.vn
+    {{ [['commune', '22916']] | csv_table(['kind', 'code']) }}  -> the product's CSV (BOM, no formulas)
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ if _REPO_ROOT not in sys.path:
 
 from netaddr import IPAddress, IPNetwork  # noqa: E402
 
-from controller import names  # noqa: E402
+from controller import csvwrite, names  # noqa: E402
 
 
 def commune_label(name: str) -> str:
@@ -38,6 +39,12 @@ def group_name(*parts: str) -> str:
 def old_province_domain(old_province_label: str, domain: str) -> str:
     """The old province's domain beside the province's `domain` (where its look-up names live)."""
     return names.old_province_domain(old_province_label, domain)
+
+
+def csv_table(rows: list, columns: list[str]) -> str:
+    """A CSV file's text by the product's one CSV writer (controller.csvwrite): roles write reports
+    that engineers open in Excel too."""
+    return csvwrite.csv_text(columns, rows)
 
 
 def ptr_name(address: str) -> str:
@@ -70,5 +77,6 @@ class FilterModule:
             "group_name": group_name,
             "old_province_domain": old_province_domain,
             "ptr_name": ptr_name,
+            "csv_table": csv_table,
             "reverse_zones": reverse_zones,
         }

@@ -114,6 +114,36 @@ def test_username_override_is_validated(mapping_only: Path, tmp_path: Path, caps
     assert code == 3 and f"{staff}:2:" in output and "username" in output
 
 
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("22918,Kđoh Ngưn,Chuyên viên,,", "cannot tell the given name in full_name"),
+        ("22918,Y Lê H'Mai,Chuyên viên,,", "several gender markers"),
+        ("22918,Abuse,Chuyên viên,,", "'abuse', is a reserved role or system mailbox"),
+        ("22918,Postmaster,Chuyên viên,,", "'postmaster', is a reserved role or system mailbox"),
+        ("22918,Y,Chuyên viên,,", "'y', is shorter than 2 characters"),
+        ("22918,Lê Văn Thành,Chuyên viên,,root", "username 'root' is a reserved role or system mailbox"),
+        ("22918,Lê Văn Thành,Chuyên viên,,x", "username 'x' is shorter than 2 characters"),
+        ("22918,Y Ngông Niê Kdăm,Chuyên viên,Thành,", "the given name is not a part of the full name"),
+    ],
+)
+def test_names_and_usernames_that_cannot_be_issued(
+    mapping_only: Path, tmp_path: Path, capsys, row: str, message: str
+) -> None:
+    staff = write(tmp_path, "commune_code,full_name,position,given_name,username\n" + row + "\n")
+    code, output = run_import(mapping_only, staff, capsys)
+    assert code == 3 and f"{staff}:2:" in output and message in output, output
+    assert not (mapping_only / "state" / "accounts.yml").exists()
+
+
+def test_a_refused_highland_name_is_accepted_with_given_name(
+    mapping_only: Path, tmp_path: Path, capsys
+) -> None:
+    staff = write(tmp_path, "commune_code,full_name,position,given_name\n22918,Kđoh Ngưn,Chuyên viên,Ngưn\n")
+    code, output = run_import(mapping_only, staff, capsys, "--dry-run")
+    assert code == 0, output
+
+
 def test_unknown_old_district(mapping_only: Path, tmp_path: Path, capsys) -> None:
     staff = write(tmp_path, "district,full_name,position\nHuyện Không Có,Lê Văn Thành,Chánh văn phòng\n")
     code, output = run_import(mapping_only, staff, capsys, "--old-district")

@@ -18,6 +18,7 @@ from controller.cli import main
 from controller.errors import Diagnostics
 
 FIXTURE = Path(__file__).parent / "fixtures" / "import" / "small.csv"
+SECRET = "test-person-key-secret"
 PEOPLE = [
     ("22918", "Nguyễn Quang Vinh", "Chủ tịch"),
     ("22918", "Nguyễn Quốc Vinh", "Văn thư"),
@@ -37,7 +38,7 @@ def rows_of(people: list[tuple[str, str, str]]) -> list[StaffRow]:
 
 def issue(state: AccountsState, people: list[tuple[str, str, str]]) -> AccountsState:
     diagnostics = Diagnostics()
-    new, _ = apply_staff(
+    new = apply_staff(
         state,
         rows_of(people),
         COMMUNE,
@@ -47,7 +48,7 @@ def issue(state: AccountsState, people: list[tuple[str, str, str]]) -> AccountsS
         password=lambda: "x",
     )
     assert not diagnostics
-    return new
+    return new.state
 
 
 def usernames(state: AccountsState) -> dict[str, tuple[str, str]]:
@@ -55,7 +56,7 @@ def usernames(state: AccountsState) -> dict[str, tuple[str, str]]:
 
 
 def test_homonyms_get_numbered_in_one_commune_only() -> None:
-    state = issue(AccountsState(), PEOPLE)
+    state = issue(AccountsState(secret=SECRET), PEOPLE)
     by_unit = sorted((a.unit, a.uid) for a in state.accounts)
     assert (
         ("22918", "vinhnq") in by_unit and ("22918", "vinhnq2") in by_unit and ("22918", "vinhnq3") in by_unit
@@ -67,20 +68,21 @@ def test_homonyms_get_numbered_in_one_commune_only() -> None:
 @settings(max_examples=40, deadline=None)
 @given(st.permutations(PEOPLE))
 def test_the_order_of_the_list_does_not_change_any_username(order: list[tuple[str, str, str]]) -> None:
-    assert usernames(issue(AccountsState(), list(order))) == usernames(issue(AccountsState(), PEOPLE))
+    reordered = issue(AccountsState(secret=SECRET), list(order))
+    assert usernames(reordered) == usernames(issue(AccountsState(secret=SECRET), PEOPLE))
 
 
 @settings(max_examples=30, deadline=None)
 @given(st.permutations(PEOPLE), st.randoms(use_true_random=False))
 def test_issued_usernames_survive_later_lists_in_any_order(order, rnd: random.Random) -> None:
-    first = issue(AccountsState(), PEOPLE[:4])
+    first = issue(AccountsState(secret=SECRET), PEOPLE[:4])
     later = issue(first, list(order))
     for key, (uid, _) in usernames(first).items():
         assert usernames(later)[key][0] == uid
 
 
 def test_leaver_is_disabled_and_the_name_is_never_reissued() -> None:
-    state = issue(AccountsState(), PEOPLE)
+    state = issue(AccountsState(secret=SECRET), PEOPLE)
     phuong = next(a for a in state.accounts if a.uid == "phuongnt")
     without = [p for p in PEOPLE if p[1] != "Nguyễn Thanh Phương"]
     state = issue(state, without)
@@ -100,13 +102,13 @@ def test_leaver_is_disabled_and_the_name_is_never_reissued() -> None:
 
 
 def test_units_not_in_the_list_are_left_alone() -> None:
-    state = issue(AccountsState(), PEOPLE)
+    state = issue(AccountsState(secret=SECRET), PEOPLE)
     state = issue(state, [p for p in PEOPLE if p[0] == "22924"])
     assert all(a.status == "active" for a in state.accounts)
 
 
 def test_a_username_override_cannot_take_an_issued_name() -> None:
-    state = issue(AccountsState(), PEOPLE)
+    state = issue(AccountsState(secret=SECRET), PEOPLE)
     diagnostics = Diagnostics()
     row = StaffRow(line=9, unit="22918", full_name="Y Phương Niê", position="X", username="phuongnt")
     apply_staff(

@@ -154,3 +154,21 @@ def test_names_imports_nothing_beyond_the_standard_library() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1]).stdout
     assert out.strip() == "['controller', 'controller.names']"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Nguyễn Thanh\u200bPhương",  # a zero-width space where the space was (pasted from a web form)
+        "Nguyễn Thanh \u200bPhương",
+        "Ngu\u200byễn Thanh Phương",  # inside a word: dropped, not a word break
+        "Nguyễn\u00a0Thanh\u00a0Phương",  # non-breaking spaces
+        "\u200eNguyễn Thanh Phương\u200f",  # bidi marks
+        "\u202bNguyễn \u2066Thanh\u2069 Phương\u202c",  # bidi embeddings and isolates
+        "\ufeffNguyễn Than\u00adh Phương",  # BOM, soft hyphen
+        "Nguyễn Thanh\u2060Phương".replace("\u2060", " \u2060"),  # word joiner
+        "Nguyễn Tha\u200dnh Phư\u200cơng",  # zero-width joiner and non-joiner
+    ],
+)
+def test_invisible_characters_do_not_make_another_name(written: str) -> None:
+    assert normalize(written) == "Nguyễn Thanh Phương"

@@ -44,7 +44,7 @@ def test_exactly_the_unreused_endpoints_are_listed(flags: list[tuple[bool, bool]
         old_text = yaml.safe_dump(old, allow_unicode=True)
         (workspace / "group_vars" / "merger_records" / "old_units.yml").write_text(old_text, encoding="utf-8")
         [path] = lines_to_return.export(workspace, workspace / "reports")
-        with path.open(encoding="utf-8", newline="") as handle:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
             listed = [row["code"] for row in csv.DictReader(handle)]
     expected = sorted(unit["code"] for unit in units if unit["endpoint"] and not unit["endpoint_reused_by"])
     assert listed == expected

@@ -13,7 +13,7 @@ both
     staff_id       optional  stable identifier of the person (e.g. civil-servant number): the identity
     role           optional  `staff` (default) or `it_officer` (delegated directory administrator)
     given_name     optional  the word(s) of full_name that are the given name (non-Kinh order)
-    username       optional  the username outright (a-z, 0-9, starts with a letter)
+    username       optional  the username outright (a-z, 0-9, starts with a letter, not reserved)
     personal_email optional  kept in the vault only
     phone          optional  kept in the vault only
 """
@@ -26,7 +26,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from controller.accounts.usernames import base_username, fold_word, name_words, valid_username
+from controller.accounts.name_order import NameNotReadable
+from controller.accounts.usernames import base_username, fold_word, name_words, problem, reading
 from controller.errors import Diagnostics
 from controller.inputfiles import check_line_length, read_bytes
 from controller.limits import STAFF_CSV_MAX_BYTES
@@ -62,7 +63,7 @@ class StaffRow:
         """Who this is, independent of the unit: the staff_id, else the folded name."""
         if self.staff_id:
             return f"id:{self.staff_id}"
-        return "name:" + " ".join(fold_word(word) for word in name_words(self.full_name))
+        return self.name_person
 
     @property
     def identity(self) -> str:
@@ -70,8 +71,22 @@ class StaffRow:
         so that two namesakes of one commune are two people)."""
         if self.staff_id:
             return f"{self.unit}|{self.person}"
+        return self.name_identity
+
+    @property
+    def name_person(self) -> str:
+        return "name:" + " ".join(fold_word(word) for word in name_words(self.full_name))
+
+    @property
+    def name_identity(self) -> str:
+        """The identity this person had before the list gave a staff_id: (unit, name, position)."""
         position = " ".join(fold_word(word) for word in name_words(self.position))
-        return f"{self.unit}|{self.person}|{position}"
+        return f"{self.unit}|{self.name_person}|{position}"
+
+    @property
+    def rule(self) -> str:
+        """How the username is made: `username` (given outright) or the name reading's rule."""
+        return "username" if self.username else reading(self.full_name, self.given_name or None).rule
 
     def base_username(self) -> str:
         return self.username or base_username(self.full_name, self.given_name or None)
@@ -253,8 +268,9 @@ def _row(
     if role not in ROLES:
         diagnostics.add(path, line, f"unknown role {role!r}", hint="staff or it_officer")
     username = record.get("username", "")
-    if username and not valid_username(username):
-        diagnostics.add(path, line, f"username {username!r} is not 2-32 of a-z, 0-9 starting with a letter")
+    wrong = problem(username) if username else None
+    if wrong:
+        diagnostics.add(path, line, f"username {username!r} {wrong}", hint="choose another username")
     email = record.get("personal_email", "")
     if email and not _EMAIL.match(email):
         diagnostics.add(path, line, "personal_email is not an e-mail address")
@@ -276,11 +292,28 @@ def _row(
         phone=phone,
         successor_code=successor,
     )
+    if username:
+        return row
     try:
-        row.base_username()
+        derived = row.base_username()
+    except NameNotReadable as error:
+        diagnostics.add(
+            path,
+            line,
+            f"cannot tell the given name in full_name: {error}",
+            hint="fill given_name with the word(s) the person is called by (e.g. 'Y Ngông', 'H'Hen'), "
+            "or give a username; see docs/mail-accounts.md, Names of the Central Highlands",
+        )
+        return None
     except ValueError as error:
         diagnostics.add(
             path, line, f"cannot derive a username: {error}", hint="fix given_name or give a username column"
+        )
+        return None
+    wrong = problem(derived)
+    if wrong:
+        diagnostics.add(
+            path, line, f"the username derived from the name, {derived!r}, {wrong}", hint="give a username"
         )
         return None
     return row

@@ -20,7 +20,8 @@ from ansible.parsing.vault import VaultLib
 
 from controller.accounts import accounts_state
 from controller.accounts import vault as vaultlib
-from controller.accounts.usernames import name_words
+from controller.accounts.name_order import KINH, Reading
+from controller.accounts.usernames import name_words, reading
 from controller.allocate.result import Allocations, OldDistrictAllocation
 from controller.contrib import Contribution
 from controller.errors import Diagnostics
@@ -165,6 +166,17 @@ def build(
     return plain, secrets
 
 
+def mail_address(account: accounts_state.Account, allocations: Allocations) -> str | None:
+    """The address the account has (or would have) in the rendered inventory; None when its unit
+    is no longer allocated."""
+    if account.kind == accounts_state.COMMUNE:
+        commune = next((c for c in allocations.communes if c.code == account.unit), None)
+        return f"{account.uid}@{commune.mail_domain}" if commune else None
+    districts = {district.key: district for district in allocations.old_districts}
+    district = districts.get(_district_key(account.unit, districts))
+    return f"{account.uid}@{district.lookup_fqdn}" if district else None
+
+
 def _district_key(unit: str, districts: dict[str, OldDistrictAllocation]) -> str:
     """State keys districts as "province|name"; allocations may key them differently."""
     if unit in districts:
@@ -178,16 +190,19 @@ def _district_key(unit: str, districts: dict[str, OldDistrictAllocation]) -> str
 
 
 def _identity(person: dict[str, str]) -> dict[str, str]:
+    """LDAP naming attributes: givenName and sn by the same reading of the name as the username."""
     full_name = person.get("full_name", "")
-    words = name_words(full_name)
-    given = person.get("given_name") or (words[-1] if words else "")
-    given_words = given.split(" ")
-    rest = [word for word in words if word not in given_words] if person.get("given_name") else words[:-1]
+    try:
+        read = reading(full_name, person.get("given_name") or None)
+    except ValueError:  # issued from a `username` column before the name could be read
+        words = name_words(full_name)
+        read = Reading(tuple(words[-1:]), tuple(words[:-1]), KINH)
+    given = " ".join(read.given)
     return {
         "cn": full_name,
         "display_name": full_name,
         "given_name": given,
-        "sn": (rest[0] if rest else given) or full_name,
+        "sn": (read.others[0] if read.others else given) or full_name,
         "password": person.get("initial_password", ""),
     }
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from controller.exports._table import write_table
+from controller.csvwrite import write_csv
 from controller.manifests.agency import peoples_committee, province_phrase
 from controller.manifests.source import load_recorded
 
@@ -83,4 +83,4 @@ def rows(workspace_dir: Path) -> list[dict[str, str]]:
 
 
 def export(workspace_dir: Path, out_dir: Path) -> list[Path]:
-    return [write_table(out_dir / FILE_NAME, COLUMNS, rows(workspace_dir))]
+    return [write_csv(out_dir / FILE_NAME, COLUMNS, rows(workspace_dir))]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from controller.exports._table import write_table
+from controller.csvwrite import write_csv
 from controller.manifests.agency import peoples_committee, province_phrase
 from controller.manifests.source import load_recorded
 
@@ -86,6 +86,6 @@ def rows(workspace_dir: Path) -> tuple[list[dict[str, str]], list[dict[str, str]
 
 def export(workspace_dir: Path, out_dir: Path) -> list[Path]:
     issuance, closure = rows(workspace_dir)
-    write_table(out_dir / ISSUANCE_FILE, ISSUANCE_COLUMNS, issuance)
-    write_table(out_dir / CLOSURE_FILE, CLOSURE_COLUMNS, closure)
+    write_csv(out_dir / ISSUANCE_FILE, ISSUANCE_COLUMNS, issuance)
+    write_csv(out_dir / CLOSURE_FILE, CLOSURE_COLUMNS, closure)
     return [out_dir / ISSUANCE_FILE, out_dir / CLOSURE_FILE]

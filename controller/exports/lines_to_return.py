@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from controller.csvwrite import write_csv
 from controller.errors import Diagnostics, InvalidInput
 from controller.exports._network_inventory import (
     LoadedFile,
@@ -19,7 +20,6 @@ from controller.exports._network_inventory import (
     old_units_file,
     require,
 )
-from controller.exports._table import write_table
 from controller.yamlio import key_path_text
 
 NAME = "lines-to-return"
@@ -82,4 +82,4 @@ def rows(workspace: Path) -> list[dict[str, str]]:
 
 def export(workspace_dir: Path, out_dir: Path) -> list[Path]:
     found = rows(Path(workspace_dir))
-    return [write_table(Path(out_dir) / FILE_NAME, COLUMNS, found)]
+    return [write_csv(Path(out_dir) / FILE_NAME, COLUMNS, found)]

@@ -8,14 +8,13 @@ Every manifest is checked against the shipped JSON Schema before anything is wri
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 
+from controller.csvwrite import csv_text
 from controller.manifests.csvform import to_csv
 from controller.manifests.manifest import commune_manifest, district_manifest, schema, versioned
 from controller.manifests.source import load_recorded
@@ -63,17 +62,15 @@ def export(workspace_dir: Path, out_dir: Path) -> list[Path]:
     documents = build(workspace_dir, out_dir)
     folder = out_dir / FOLDER
     written: list[Path] = []
-    index = io.StringIO()
-    writer = csv.writer(index, lineterminator="\n")
-    writer.writerow(INDEX_COLUMNS)
+    index: list[tuple[object, ...]] = []
     for stem, document in documents.items():
         subject = document["unit"] if document["kind"] == "commune" else document["district"]
         for suffix, text in ((".json", dump_json(document)), (".csv", to_csv(document))):
             path = folder / f"{stem}{suffix}"
             atomic_write(path, text)
             written.append(path)
-        writer.writerow((f"{stem}.json", document["kind"], subject["code"], subject["name"],
-                         document["generation"], document["content_sha256"]))
-    atomic_write(folder / "index.csv", index.getvalue())
+        index.append((f"{stem}.json", document["kind"], subject["code"], subject["name"],
+                      document["generation"], document["content_sha256"]))
+    atomic_write(folder / "index.csv", csv_text(INDEX_COLUMNS, index))
     written.append(folder / "index.csv")
     return written

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from controller.csvwrite import write_csv
 from controller.errors import Diagnostics, InvalidInput
 from controller.exports._network_inventory import commune_gateways, require
-from controller.exports._table import write_table
 
 NAME = "vc-declaration"
 HELP = "video-conference rooms: commune, room, address, MAC, previous endpoint reclaimed (CSV)"
@@ -55,4 +55,4 @@ def rows(workspace: Path) -> list[dict[str, str]]:
 
 def export(workspace_dir: Path, out_dir: Path) -> list[Path]:
     found = rows(Path(workspace_dir))
-    return [write_table(Path(out_dir) / FILE_NAME, COLUMNS, found)]
+    return [write_csv(Path(out_dir) / FILE_NAME, COLUMNS, found)]

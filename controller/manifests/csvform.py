@@ -3,7 +3,8 @@
 `path` uses dots for keys and [i] for list positions (`users[0].roles[1]`); `value` is
 the JSON text of the leaf, so strings, numbers, booleans, null, and empty lists or
 objects all come back exactly. Keys with '.', '[' or ']' are refused (manifests never
-have them). Spreadsheet users see every field on its own line.
+have them). Spreadsheet users see every field on its own line. Written by the shared
+`controller.csvwrite` (BOM, formulas neutralised); `from_csv` undoes both.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import io
 import json
 import re
 from typing import Any
+
+from controller.csvwrite import csv_text, restore, strip_bom
 
 COLUMNS = ("path", "value")
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -34,11 +37,7 @@ def flatten(document: Any, prefix: str = "") -> list[tuple[str, str]]:
 
 
 def to_csv(document: dict[str, Any]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(flatten(document))
-    return buffer.getvalue()
+    return csv_text(COLUMNS, flatten(document))
 
 
 def _parts(path: str) -> list[str | int]:
@@ -55,7 +54,7 @@ def _parts(path: str) -> list[str | int]:
 
 
 def from_csv(text: str) -> dict[str, Any]:
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(strip_bom(text)))
     header = next(reader, None)
     if tuple(header or ()) != COLUMNS:
         raise ValueError(f"expected the header {','.join(COLUMNS)}")
@@ -63,7 +62,7 @@ def from_csv(text: str) -> dict[str, Any]:
     for row_number, row in enumerate(reader, start=2):
         if len(row) != 2:
             raise ValueError(f"row {row_number}: expected 2 fields")
-        path, raw = row
+        path, raw = (restore(cell) for cell in row)
         value = json.loads(raw)
         if path == "":  # the whole document is an empty object
             if value != {} or root:

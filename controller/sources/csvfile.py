@@ -14,6 +14,8 @@ import csv
 import io
 from pathlib import Path
 
+from controller.csvwrite import csv_text as table_text
+from controller.csvwrite import restore
 from controller.errors import Diagnostics
 from controller.inputfiles import read_text
 from controller.limits import MAPPING_MAX_BYTES
@@ -67,7 +69,8 @@ def _parse_rows(path: Path, text: str, diagnostics: Diagnostics) -> list[Row]:
                 diagnostics.add(path, line, f"row has {len(record)} field(s), the header has {len(header)}",
                                 hint="check for a stray or missing comma")
                 continue
-            values = {column: normalize(record[position[column]]) for column in COLUMNS}
+            # `restore`: a value export-csv quoted against formula injection comes back as it was.
+            values = {column: normalize(restore(record[position[column]])) for column in COLUMNS}
             ok = True
             for column in COLUMNS:
                 if column != "primary" and not values[column]:
@@ -116,16 +119,15 @@ def read_csv(path: str | Path) -> tuple[Mapping | None, Diagnostics]:
 
 
 def csv_text(mapping: Mapping) -> str:
-    """The CSV of a mapping: header, then rows by new code and old code, primary as yes/no."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in mapping_rows(mapping):
-        writer.writerow([
+    """The CSV of a mapping (`controller.csvwrite`: BOM, formulas neutralised): header, then rows
+    by new code and old code, primary as yes/no."""
+    return table_text(COLUMNS, (
+        (
             row.old_province, row.old_district, row.old_unit, row.old_code,
             row.new_province, row.new_unit, row.new_code, "yes" if row.primary else "no",
-        ])
-    return buffer.getvalue()
+        )
+        for row in mapping_rows(mapping)
+    ))
 
 
 def write_csv(mapping: Mapping, path: str | Path) -> None:
