@@ -25,7 +25,9 @@ ANSIBLE_DOC = str(Path(sys.executable).with_name("ansible-doc"))
 
 def ansible_doc(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ANSIBLE_FORCE_COLOR": "false", "ANSIBLE_NOCOLOR": "true"}
-    return subprocess.run([ANSIBLE_DOC, *args], capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+    return subprocess.run(
+        [ANSIBLE_DOC, *args], capture_output=True, text=True, cwd=REPO, env=env, timeout=120
+    )
 
 
 @cache
@@ -40,8 +42,13 @@ def texts(value: Any) -> list[Any]:
 
 
 def test_every_module_is_checked() -> None:
-    assert {"bind_zone", "directory_sync", "decommission_journal", "decommission_snapshot",
-            "decommission_verify"} <= set(MODULES)
+    assert {
+        "bind_zone",
+        "directory_sync",
+        "decommission_journal",
+        "decommission_snapshot",
+        "decommission_verify",
+    } <= set(MODULES)
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -61,9 +68,11 @@ def test_the_module_documents_check_and_diff_mode_examples_and_return(module: st
     assert entry["examples"].strip(), f"{module}: no EXAMPLES"
     assert entry["return"], f"{module}: no RETURN"
     # Every text is text: a ": " or a "{a, b}" in a plain YAML scalar turns it into a mapping.
-    for where, item in [("description", doc["description"]),
-                        *((f"option {name}", option["description"]) for name, option in doc["options"].items()),
-                        *((f"return {name}", value["description"]) for name, value in entry["return"].items())]:
+    for where, item in [
+        ("description", doc["description"]),
+        *((f"option {name}", option["description"]) for name, option in doc["options"].items()),
+        *((f"return {name}", value["description"]) for name, value in entry["return"].items()),
+    ]:
         assert all(isinstance(line, str) for line in texts(item)), f"{module} {where}: {item!r}"
 
 
