@@ -48,6 +48,7 @@ def test_every_module_is_checked() -> None:
         "decommission_journal",
         "decommission_snapshot",
         "decommission_verify",
+        "release_journal",
     } <= set(MODULES)
 
 
