@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -49,11 +48,6 @@ def repo_root() -> Path:
             "'pip install -e' from the repository"
         )
     return root
-
-
-def mergectl_bin() -> str:
-    found = shutil.which("mergectl") or str(Path(sys.executable).with_name("mergectl"))
-    return str(Path(found).resolve()) if Path(found).exists() else found
 
 
 def resolve_playbook(name: str, root: Path | None = None) -> Path:
@@ -234,7 +228,9 @@ def run_playbook(
     root = repo_root()
     run_dir = run_dir_for(workspace, request.playbook)
     run_dir.mkdir(parents=True)
-    extravars = {"mergectl_workspace": str(workspace), "mergectl_bin": mergectl_bin(), **request.extravars}
+    # No mergectl_workspace or mergectl_bin: the playbooks never call the controller (an execution
+    # environment under AWX has neither); what they report is collected from run_dir afterwards.
+    extravars = dict(request.extravars)
     flags = [flag for flag, wanted in (("--check", request.check), ("--diff", request.diff)) if wanted]
     vault_password = workspace / VAULT_PASSWORD_FILE
     if request.vault_ids:
