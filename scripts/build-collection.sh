@@ -11,8 +11,8 @@
 #   scripts/build-collection.sh --sanity       assemble into a temporary folder and run `ansible-test
 #                                              sanity` on it (scripts/test.sh's step `collection`)
 #
-# What goes where (files are copied unchanged, but for the product's filters, which the collection's
-# playbooks and roles call by their FQCN: a collection never resolves a filter's short name):
+# What goes where (files are copied unchanged, but the collection's playbooks and roles call the
+# product's own filters and modules by their FQCN, see below):
 #   collection/galaxy.yml, README.md, meta/,
 #   tests/ (ansible-test's ignore lists)     ->  galaxy.yml, README.md, meta/, tests/
 #   LICENSE                                  ->  LICENSE
@@ -75,29 +75,35 @@ cp filter_plugins/*.py "$dest/plugins/filter/"
 cp strategy_plugins/*.py "$dest/plugins/strategy/"
 cp controller/names.py "$dest/plugins/plugin_utils/names.py"
 find "$dest" \( -name __pycache__ -o -name '*.pyc' \) -prune -exec rm -rf {} +
-# The one change made to a copied file: Ansible finds a filter by its short name only through
-# ansible.cfg's filter_plugins, never inside a collection, so the collection's playbooks and roles
-# call the product's own filters by their FQCN ({{ x | vngov.mergectl.mergectl_dns_plan(...) }}).
-python3 - "$dest" "$namespace.$name" filter_plugins/*.py <<'PY'
+# The one change made to copied files: the collection's playbooks and roles call the product's own
+# filters and modules by their FQCN ({{ x | vngov.mergectl.mergectl_dns_plan(...) }},
+# vngov.mergectl.bind_zone:). Ansible finds a filter by its short name only through ansible.cfg's
+# filter_plugins, never inside a collection; and Mitogen looks a module up by the name the task
+# gives, without the role's collection.
+python3 - "$dest" "$namespace.$name" <<'PY'
 import ast, pathlib, re, sys
 
-dest, fqcn, sources = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
+dest, fqcn = pathlib.Path(sys.argv[1]), sys.argv[2]
 filters = set()
-for source in sources:
-    for node in ast.walk(ast.parse(pathlib.Path(source).read_text(encoding="utf-8"))):
+for source in pathlib.Path("filter_plugins").glob("*.py"):
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
         if isinstance(node, ast.FunctionDef) and node.name == "filters":
             for inner in ast.walk(node):
                 if isinstance(inner, ast.Dict):
                     filters |= {key.value for key in inner.keys if isinstance(key, ast.Constant)}
-if not filters:
-    sys.exit("build-collection.sh: found no filter names in filter_plugins/")
-short_name = re.compile(r"(\|\s*)(" + "|".join(sorted(filters)) + r")\b(?!\.)")
+modules = {path.stem for path in pathlib.Path("library").glob("*.py")}
+if not filters or not modules:
+    sys.exit("build-collection.sh: found no filter or module names in filter_plugins/ and library/")
+filter_call = re.compile(r"(\|\s*)(" + "|".join(sorted(filters)) + r")\b(?!\.)")
+module_task = re.compile(r"^(\s*(?:- )?)(" + "|".join(sorted(modules)) + r"):(?=\s|$)", re.MULTILINE)
 for path in [*dest.glob("playbooks/*.yml"), *dest.glob("roles/**/*.yml"), *dest.glob("roles/**/*.j2")]:
     text = path.read_text(encoding="utf-8")
-    qualified = short_name.sub(lambda m: f"{m.group(1)}{fqcn}.{m.group(2)}", text)
+    qualified = filter_call.sub(lambda m: f"{m.group(1)}{fqcn}.{m.group(2)}", text)
+    if path.suffix == ".yml":
+        qualified = module_task.sub(lambda m: f"{m.group(1)}{fqcn}.{m.group(2)}:", qualified)
     if qualified != text:
         path.write_text(qualified, encoding="utf-8")
-        print(f"  {path.relative_to(dest)}: the product's filters called by their FQCN")
+        print(f"  {path.relative_to(dest)}: the product's filters and modules called by their FQCN")
 PY
 echo "assembled $dest"
 
