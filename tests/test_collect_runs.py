@@ -1,6 +1,7 @@
-"""`mergectl apply` end to end on this machine (connection local, the repository's ansible.cfg, so
-Mitogen unless MERGECTL_MITOGEN=0): the real roles record on the "hosts", hand their journals to the
-run's artefacts with set_stats, and the controller collects them from ansible-runner's events.
+"""`mergectl apply` end to end on this machine (connection local, through Mitogen unless
+MERGECTL_MITOGEN=0), from the checkout and from the installed collection: the real roles record on
+the "hosts", hand their journals to the run's artefacts with set_stats, and the controller collects
+them from ansible-runner's events.
 
 Harmless here by construction: the core's drop-in folder and journals are temporary folders, the
 transport interface is `lo` (the terminated addresses are not on it, so nothing is deleted), and
@@ -176,3 +177,47 @@ def test_the_decommission_journal_reaches_the_controllers_mirror(local: Path, tm
         row.steps["backup"]["at"]
         == json.loads((archive / "journal.json").read_text())["steps"]["backup"]["at"]
     )
+
+
+def test_the_same_run_from_the_installed_collection(
+    local: Path, tmp_path: Path, installed_collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a `pipx install` of mergectl does beside an installed vngov.mergectl: the playbook by its
+    FQCN, the repository's settings written into the run folder, the collection's modules (by FQCN,
+    which Mitogen needs) and module_utils."""
+    from controller.run import ansible_content
+
+    collection = installed_collection / "ansible_collections" / "vngov" / "mergectl"
+    monkeypatch.setenv("MERGECTL_ANSIBLE_DIR", str(collection))
+    assert ansible_content().collection
+    peers = tmp_path / "peers"
+    peers.mkdir()
+    (peers / "peer-old-22916.conf").write_text("[Network]\n", encoding="utf-8")
+    inventory(
+        local,
+        {
+            "dataline_core": {
+                "hosts": {
+                    "core1": {
+                        "dataline_terminate_peer_dir": str(peers),
+                        "dataline_terminate_transport_interface": "lo",
+                        "dataline_terminate_journal_path": str(tmp_path / "core" / "releases.json"),
+                        "core_active_addresses": [],
+                        "core_old_endpoints": [
+                            endpoint("old-22916", "22916", "commune", "old:22916", 8, None)
+                        ],
+                    }
+                }
+            }
+        },
+    )
+    assert main(["apply", str(local), "--playbook", "dataline_terminate"]) == EXIT_OK
+    (run,) = (local / "reports" / "runs").iterdir()
+    assert "strategy = vngov.mergectl.mergectl_linear" in (run / "ansible.cfg").read_text(encoding="utf-8")
+    (command,) = run.glob("artifacts/*/command")
+    assert (
+        json.loads(command.read_text(encoding="utf-8"))["command"][-1] == "vngov.mergectl.dataline_terminate"
+    )
+    assert not list(peers.iterdir())
+    state, _ = load_state(local / "state")
+    assert {i.value for i in state.quarantine} == {"10.199.249.8/31", "10.199.249.136/32"}
