@@ -103,19 +103,22 @@ def _as_list(value: Any, where: str, key: str, problems: Diagnostics) -> list[An
 
 
 def _stats_events(folder: Path) -> Iterator[dict[str, Any]]:
-    def counter(path: Path) -> tuple[int, str]:
-        head = path.name.split("-", 1)[0]
-        return (int(head) if head.isdigit() else 0, str(path))
+    """The stats event of each run under `folder` (one job_events/ folder per run): the run's last
+    event, so each folder is read from its end and only until it is found."""
 
-    for path in sorted(folder.rglob("job_events/*.json"), key=counter):
-        if "playbook_on_stats" not in path.read_text(encoding="utf-8", errors="replace")[:4096]:
-            continue  # most events are not the stats; reading their start is enough to tell
-        try:
-            event = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError:
-            continue  # an event ansible-runner was still writing when the run was interrupted
-        if isinstance(event, dict) and event.get("event") == "playbook_on_stats":
-            yield event
+    def counter(path: Path) -> int:
+        head = path.name.split("-", 1)[0]
+        return int(head) if head.isdigit() else -1
+
+    for events in sorted(folder.rglob("job_events")):
+        for path in sorted(events.glob("*.json"), key=counter, reverse=True):
+            try:
+                event = json.loads(path.read_text(encoding="utf-8"))
+            except ValueError:
+                continue  # an event ansible-runner was still writing when the run was interrupted
+            if isinstance(event, dict) and event.get("event") == "playbook_on_stats":
+                yield event
+                break
 
 
 def read_sources(sources: Iterable[Path]) -> Collected:
