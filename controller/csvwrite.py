@@ -1,7 +1,7 @@
 """The one way the product writes a CSV file: safe to open in a spreadsheet, and read back exactly.
 
-Every CSV mergectl writes (exports, `export-csv`, tenant manifests and their index, the
-data-line role's report through the `csv_table` filter) comes from `csv_text`:
+Every CSV mergectl writes (exports, `export-csv`, tenant manifests and their index, the lines
+to return that `mergectl collect` writes) comes from `csv_text`:
 
 - UTF-8 with a byte-order mark: Excel opens a BOM-less UTF-8 CSV in the system's ANSI code
   page and shows "Nguyá»…n" for "Nguyễn"; with the BOM it reads UTF-8. Our readers drop it.
@@ -68,7 +68,7 @@ def csv_text(columns: Sequence[str], rows: Iterable[Row]) -> str:
 
 def write_csv(target: Path, columns: Sequence[str], rows: Iterable[Row]) -> Path:
     """Write `csv_text` to `target` atomically (a reader never sees half a file)."""
-    from controller.yamlio import atomic_write  # not at import time: the filter plugin needs only csv_text
+    from controller.yamlio import atomic_write
 
     atomic_write(target, csv_text(columns, rows))
     return target

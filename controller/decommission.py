@@ -1,8 +1,10 @@
 """The controller's copy of the decommissioning journal: `DIR/state/decommission.yml`.
 
-The archive host's `journal.json` per host is the authority for resuming; the playbook mirrors
-every recorded step here (`mergectl decommission record`) so that `mergectl decommission status`
-answers per old district without reaching any host.
+The archive host's `journal.json` per host is the authority for resuming. The playbook never calls
+the controller: it hands each host's journal to the run's artefacts, and `mergectl collect`
+(controller/collect.py, run by `mergectl apply` after every run) mirrors the steps here, so that
+`mergectl decommission status` answers per old district without reaching any host.
+`mergectl decommission record` records one step by hand.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from controller.yamlio import atomic_write, dump_yaml, load_yaml
 STEPS = ("inventory", "backup", "verify", "lockdown", "revoke", "poweroff")
 STATUSES = ("done", "failed", "partial")
 STATE_FILE = Path("state") / "decommission.yml"
-HEADER = "Written by mergectl decommission record (mirror of the archive host's journals). Do not edit."
+HEADER = ("Written by mergectl collect and decommission record (mirror of the archive host's journals). "
+          "Do not edit.")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -140,22 +143,38 @@ def _require_workspace(workspace: Path) -> None:
 
 def record(workspace: Path, host: str, entry: StepRecord) -> bool:
     """Mirror one step; returns False when the same outcome was already recorded (nothing written)."""
+    return record_many(workspace, [(host, entry)]) == 1
+
+
+def record_many(workspace: Path, entries: list[tuple[str, StepRecord]]) -> int:
+    """Mirror many steps in one write (a collected run has every step of every host); returns how
+    many differ from what was recorded. Every problem is reported before anything is written."""
     _require_workspace(workspace)
-    problems = validate_record(entry)
-    if not host or not re.match(r"^[A-Za-z0-9_.-]+$", host):
-        problems.add("--host", None, f"invalid host name {host!r}")
+    problems = Diagnostics()
+    for host, entry in entries:
+        found = validate_record(entry)
+        if not host or not re.match(r"^[A-Za-z0-9_.-]+$", host):
+            found.add("--host", None, f"invalid host name {host!r}")
+        if len(entries) == 1:  # one step from the command line: its options name the problems
+            problems.extend(found)
+            continue
+        for item in found:
+            problems.add(f"{host} {entry.step}", None, f"{item.file.lstrip('-')}: {item.message}")
     if problems:
         raise InvalidInput(problems)
+    changed = 0
     with _locked(workspace):
         state = _load_state(workspace)
-        steps = state["hosts"].setdefault(host, {"steps": {}})["steps"]
-        current = steps.get(entry.step, {})
-        same = all(current.get(key) == value for key, value in entry.as_dict().items() if key != "at")
-        if same:
-            return False
-        steps[entry.step] = entry.as_dict()
-        atomic_write(workspace / STATE_FILE, dump_yaml(state, header=HEADER))
-    return True
+        for host, entry in entries:
+            steps = state["hosts"].setdefault(host, {"steps": {}})["steps"]
+            current = steps.get(entry.step, {})
+            if all(current.get(key) == value for key, value in entry.as_dict().items() if key != "at"):
+                continue
+            steps[entry.step] = entry.as_dict()
+            changed += 1
+        if changed:
+            atomic_write(workspace / STATE_FILE, dump_yaml(state, header=HEADER))
+    return changed
 
 
 def _old_districts(workspace: Path) -> list[dict[str, Any]]:

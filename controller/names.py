@@ -3,8 +3,11 @@
 Every comparison of Vietnamese names goes through `normalize` first: the same
 unit spelled in NFC and in NFD (as some spreadsheets and old systems write it)
 must be the same unit. The filter plugins, the allocator and every workstream
-import this module rather than re-implementing any of it, so it imports nothing
-beyond the standard library: Ansible loads it inside a filter plugin.
+use this module rather than re-implementing any of it, so it imports nothing
+beyond the standard library: the filter plugins load this very file inside
+ansible-playbook (by path from a checkout; in the collection vngov.mergectl,
+scripts/build-collection.sh ships it unchanged as plugins/plugin_utils/names.py),
+where the controller package and its dependencies may not be installed.
 """
 
 from __future__ import annotations

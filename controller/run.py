@@ -3,13 +3,22 @@
 Every run gets its own folder `DIR/reports/runs/<UTC timestamp>-<playbook>/` holding
 ansible-runner's artefacts (events, stdout) and `summary.json` (ok/changed/failed
 per host), so a run can be audited after the fact.
+
+Where the playbooks come from (`ansible_content`), first found:
+1. `MERGECTL_ANSIBLE_DIR`: a checkout of the repository (ansible.cfg, playbooks/, roles/), or an
+   installed collection vngov.mergectl (the folder `.../ansible_collections/vngov/mergectl`);
+2. the checkout around the controller (an editable install, or PYTHONPATH on a checkout);
+3. the collection vngov.mergectl where Ansible looks for collections (ANSIBLE_COLLECTIONS_PATH,
+   ~/.ansible/collections, /usr/share/ansible/collections, site-packages): what a
+   `pip install`/`pipx install` of mergectl uses, the collection installed beside it.
+From a checkout its ansible.cfg applies; from the collection, the same settings are written into
+the run folder (`COLLECTION_CONFIG`) and the playbooks run by their FQCN.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +28,35 @@ from typing import Any
 
 from controller.errors import UserError
 from controller.yamlio import atomic_write
+
+COLLECTION = ("vngov", "mergectl")
+ANSIBLE_DIR_VARIABLE = "MERGECTL_ANSIBLE_DIR"
+# The repository's ansible.cfg but for its paths into the checkout, for runs from the installed
+# collection (tests/test_run_content.py keeps the two equal): the strategy by its FQCN, the facts
+# cached per user (the checkout caches them in its .cache/).
+COLLECTION_CONFIG: dict[str, dict[str, str]] = {
+    "defaults": {
+        "strategy": "vngov.mergectl.mergectl_linear",
+        "forks": "20",
+        "gathering": "smart",
+        "fact_caching": "jsonfile",
+        "fact_caching_timeout": "3600",
+        "callbacks_enabled": "ansible.posix.profile_tasks",
+        "interpreter_python": "auto_silent",
+        "retry_files_enabled": "false",
+        "stdout_callback": "default",
+        "result_format": "yaml",
+        "inventory_ignore_patterns": (
+            r"^mapping\.yml$, ^province\.yml$, ^state$, ^staff$, ^reports$, ^lab$, ^exports$, \.csv$, "
+            r"\.json$, \.lock$"
+        ),
+        "nocows": "true",
+    },
+    "ssh_connection": {
+        "pipelining": "true",
+        "ssh_args": "-o ControlMaster=auto -o ControlPersist=60s -o StrictHostKeyChecking=accept-new",
+    },
+}
 
 NAMED_PLAYBOOKS = (
     "site",
@@ -51,13 +89,65 @@ def repo_root() -> Path:
     return root
 
 
-def mergectl_bin() -> str:
-    found = shutil.which("mergectl") or str(Path(sys.executable).with_name("mergectl"))
-    return str(Path(found).resolve()) if Path(found).exists() else found
+@dataclass(frozen=True)
+class AnsibleContent:
+    """Where the playbooks and roles come from: a checkout, or the installed collection."""
+
+    folder: Path  # holds playbooks/ (and ansible.cfg and roles/ for a checkout)
+    collection: bool = False
+
+    def playbook_argument(self, playbook: Path) -> str:
+        """What ansible-playbook is given: a collection's own playbook by its FQCN, so that its
+        roles, modules and plugins resolve within the collection."""
+        if self.collection and playbook.parent == self.folder / "playbooks":
+            return ".".join([*COLLECTION, playbook.stem])
+        return str(playbook)
+
+
+def _is_checkout(folder: Path) -> bool:
+    return (folder / "ansible.cfg").is_file() and (folder / "playbooks").is_dir()
+
+
+def _is_collection(folder: Path) -> bool:
+    return folder.parts[-3:] == ("ansible_collections", *COLLECTION) and (folder / "playbooks").is_dir()
+
+
+def collection_search_paths() -> list[Path]:
+    """Where Ansible looks for collections: its configured paths, then the Python path."""
+    from ansible import constants
+
+    return [Path(p).expanduser() for p in [*constants.COLLECTIONS_PATHS, *sys.path] if p]
+
+
+def ansible_content(environ: Mapping[str, str] | None = None) -> AnsibleContent:
+    environ = os.environ if environ is None else environ
+    configured = environ.get(ANSIBLE_DIR_VARIABLE, "").strip()
+    if configured:
+        folder = Path(configured).expanduser().resolve()
+        if _is_checkout(folder):
+            return AnsibleContent(folder)
+        if _is_collection(folder):
+            return AnsibleContent(folder, collection=True)
+        raise UserError(
+            f"{ANSIBLE_DIR_VARIABLE}={configured}: neither a checkout of mergectl (ansible.cfg, playbooks/) "
+            "nor an installed collection (.../ansible_collections/vngov/mergectl)"
+        )
+    around = Path(__file__).resolve().parent.parent
+    if _is_checkout(around):
+        return AnsibleContent(around)
+    for base in collection_search_paths():
+        folder = base / "ansible_collections" / COLLECTION[0] / COLLECTION[1]
+        if _is_collection(folder):
+            return AnsibleContent(folder.resolve(), collection=True)
+    raise UserError(
+        "cannot find the playbooks: install the collection vngov.mergectl (ansible-galaxy collection install "
+        f"vngov-mergectl-VERSION.tar.gz, built by scripts/build-collection.sh), set {ANSIBLE_DIR_VARIABLE} "
+        "to a checkout of the repository or to the installed collection, or run mergectl from a checkout"
+    )
 
 
 def resolve_playbook(name: str, root: Path | None = None) -> Path:
-    root = root or repo_root()
+    root = root or ansible_content().folder
     if name in NAMED_PLAYBOOKS:
         path = root / "playbooks" / f"{name}.yml"
         if not path.is_file():
@@ -84,15 +174,37 @@ def lab_limit(limit: str | None) -> str:
     return ":".join([*parts, f"&{LAB_GROUP}"])
 
 
-def ansible_env(root: Path) -> dict[str, str]:
+def _path_with_our_bin() -> str:
     bin_dir = str(Path(sys.executable).parent)
     path = os.environ.get("PATH", "")
+    return path if bin_dir in path.split(os.pathsep) else f"{bin_dir}{os.pathsep}{path}"
+
+
+def ansible_env(root: Path) -> dict[str, str]:
+    """A checkout's runs: its ansible.cfg and roles."""
     return {
         "ANSIBLE_CONFIG": str(root / "ansible.cfg"),
         "ANSIBLE_ROLES_PATH": str(root / "roles"),
         "ANSIBLE_FORCE_COLOR": "false",
-        "PATH": path if bin_dir in path.split(os.pathsep) else f"{bin_dir}{os.pathsep}{path}",
+        "PATH": _path_with_our_bin(),
     }
+
+
+def collection_config_text(collection: Path) -> str:
+    """ansible.cfg for a run from the installed collection (written into the run folder)."""
+    roots = [str(collection.parents[2]), "~/.ansible/collections", "/usr/share/ansible/collections"]
+    sections = {
+        "defaults": {
+            **COLLECTION_CONFIG["defaults"],
+            "collections_path": os.pathsep.join(roots),
+            "fact_caching_connection": str(Path.home() / ".cache" / "mergectl" / "facts"),
+        },
+        "ssh_connection": COLLECTION_CONFIG["ssh_connection"],
+    }
+    lines = ["# Written by mergectl apply: the repository's ansible.cfg, for a run from vngov.mergectl."]
+    for section, values in sections.items():
+        lines += ["", f"[{section}]", *(f"{key} = {value}" for key, value in values.items())]
+    return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)
@@ -231,10 +343,21 @@ def run_playbook(
             raise UserError(f"{overlay} is missing; start the lab first with 'mergectl lab up {workspace}'")
         inventories.append(str(overlay))
         limit = lab_limit(limit)
-    root = repo_root()
+    content = ansible_content()
     run_dir = run_dir_for(workspace, request.playbook)
     run_dir.mkdir(parents=True)
-    extravars = {"mergectl_workspace": str(workspace), "mergectl_bin": mergectl_bin(), **request.extravars}
+    if content.collection:
+        config = run_dir / "ansible.cfg"
+        atomic_write(config, collection_config_text(content.folder))
+        project_dir = run_dir
+        envvars = {"ANSIBLE_CONFIG": str(config), "ANSIBLE_FORCE_COLOR": "false",
+                   "PATH": _path_with_our_bin()}
+    else:
+        project_dir = content.folder
+        envvars = ansible_env(content.folder)
+    # No mergectl_workspace or mergectl_bin: the playbooks never call the controller (an execution
+    # environment under AWX has neither); what they report is collected from run_dir afterwards.
+    extravars = dict(request.extravars)
     flags = [flag for flag, wanted in (("--check", request.check), ("--diff", request.diff)) if wanted]
     vault_password = workspace / VAULT_PASSWORD_FILE
     if request.vault_ids:
@@ -252,13 +375,13 @@ def run_playbook(
     out(f"running {request.playbook.name} (limit: {limit or 'all'}{', ' + ' '.join(flags) if flags else ''})")
     result = runner(
         private_data_dir=str(run_dir),
-        project_dir=str(root),
-        playbook=str(request.playbook),
+        project_dir=str(project_dir),
+        playbook=content.playbook_argument(request.playbook),
         inventory=inventories,
         extravars=extravars,
         limit=limit,
         cmdline=" ".join(flags) or None,
-        envvars=ansible_env(root),
+        envvars=envvars,
         quiet=True,
         event_handler=ProgressPrinter(out),
     )

@@ -6,28 +6,45 @@ the zone set: the province zone with every new commune's records, and one
 look-up zone per old province domain that disappeared in the merger
 (binhthuan.gov.vn for Bình Thuận). Names are never computed here: labels and
 domains come from the inventory, where controller.names made them, and the old
-provinces' zones from `controller.names.old_province_domain`, the rule the
+provinces' zones from `old_province_domain` of the same rules, the rule the
 allocator named their look-up names by.
 """
 
 from __future__ import annotations
 
 import datetime
+import importlib.util
 import sys
 from pathlib import Path
 from typing import Any
-
-# The plugin runs inside ansible-playbook, where the repository root may not be on sys.path.
-_REPO_ROOT = str(Path(__file__).resolve().parent.parent)
-if _REPO_ROOT not in sys.path:
-    sys.path.insert(0, _REPO_ROOT)
-
-from controller.names import old_province_domain  # noqa: E402
 
 try:  # Ansible loads this file as a plugin; the unit tests import it directly.
     from ansible.errors import AnsibleFilterError
 except ImportError:  # pragma: no cover
     AnsibleFilterError = ValueError  # type: ignore[misc,assignment]
+
+# Shared with filter_plugins/mergectl.py, which explains the loading (whichever file Ansible loads
+# first loads the rules).
+_RULES_MODULE = "_mergectl_naming_rules"
+
+
+def _naming_rules():
+    checkout = Path(__file__).resolve().parents[1] / "controller" / "names.py"
+    if not checkout.is_file():
+        from ansible_collections.vngov.mergectl.plugins.plugin_utils import names as installed
+
+        return installed
+    if _RULES_MODULE not in sys.modules:
+        spec = importlib.util.spec_from_file_location(_RULES_MODULE, checkout)
+        if spec is None or spec.loader is None:  # pragma: no cover - a readable .py file always has one
+            raise ImportError(f"cannot load the naming rules from {checkout}")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[_RULES_MODULE] = module
+    return sys.modules[_RULES_MODULE]
+
+
+old_province_domain = _naming_rules().old_province_domain
 
 SPF_POLICY = "v=spf1 mx -all"
 DMARC_POLICY = "v=DMARC1; p=quarantine; adkim=r; aspf=r; rua=mailto:dmarc@{report_to}"

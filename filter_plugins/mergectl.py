@@ -1,4 +1,4 @@
-"""Ansible filters over the controller's naming rules (imported from controller.names, never copied).
+"""Ansible filters over the naming rules of controller/names.py (the one copy, never re-implemented).
 
     {{ 'Phường Mũi Né' | commune_label }}            -> muine
     {{ '10.64.2.5' | ptr_name }}                     -> 5.2.64.10.in-addr.arpa
@@ -6,22 +6,50 @@
     {{ 'Xã Đắk Mil' | ascii_fold }}                  -> xa dak mil
     {{ 'Bình Thuận' | group_name }}                  -> binh_thuan
     {{ 'binhthuan' | old_province_domain('lamdong.gov.vn') }}  -> binhthuan.gov.vn
-    {{ [['commune', '22916']] | csv_table(['kind', 'code']) }}  -> the product's CSV (BOM, no formulas)
 """
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
-# The plugin runs inside ansible-playbook, where the repository root may not be on sys.path.
-_REPO_ROOT = str(Path(__file__).resolve().parent.parent)
-if _REPO_ROOT not in sys.path:
-    sys.path.insert(0, _REPO_ROOT)
+try:  # the reverse-DNS filters need it; the naming filters must load without it
+    from netaddr import IPAddress, IPNetwork
+except ImportError as error:  # pragma: no cover - netaddr is in requirements.txt and the EE
+    NETADDR_IMPORT_ERROR: ImportError | None = error
+else:
+    NETADDR_IMPORT_ERROR = None
 
-from netaddr import IPAddress, IPNetwork  # noqa: E402
+# Module name under which a checkout's rules file is loaded, shared by every filter file.
+_RULES_MODULE = "_mergectl_naming_rules"
 
-from controller import csvwrite, names  # noqa: E402
+
+def naming_rules():
+    """The naming rules, without importing the controller package (ansible-playbook may run where
+    it is not installed: an execution environment, AWX).
+
+    From a checkout (ansible.cfg's filter_plugins), controller/names.py itself, loaded by path: it
+    imports only the standard library. In the collection, scripts/build-collection.sh ships that
+    same file as plugins/plugin_utils/names.py. The checkout comes first so that a run from it
+    never mixes in an older installed collection's rules.
+    """
+    checkout = Path(__file__).resolve().parents[1] / "controller" / "names.py"
+    if not checkout.is_file():
+        from ansible_collections.vngov.mergectl.plugins.plugin_utils import names as installed
+
+        return installed
+    if _RULES_MODULE not in sys.modules:
+        spec = importlib.util.spec_from_file_location(_RULES_MODULE, checkout)
+        if spec is None or spec.loader is None:  # pragma: no cover - a readable .py file always has one
+            raise ImportError(f"cannot load the naming rules from {checkout}")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[_RULES_MODULE] = module
+    return sys.modules[_RULES_MODULE]
+
+
+names = naming_rules()
 
 
 def commune_label(name: str) -> str:
@@ -41,19 +69,20 @@ def old_province_domain(old_province_label: str, domain: str) -> str:
     return names.old_province_domain(old_province_label, domain)
 
 
-def csv_table(rows: list, columns: list[str]) -> str:
-    """A CSV file's text by the product's one CSV writer (controller.csvwrite): roles write reports
-    that engineers open in Excel too."""
-    return csvwrite.csv_text(columns, rows)
+def _require_netaddr() -> None:
+    if NETADDR_IMPORT_ERROR is not None:
+        raise ImportError(f"this filter needs the Python library netaddr: {NETADDR_IMPORT_ERROR}")
 
 
 def ptr_name(address: str) -> str:
     """The PTR owner name of an IPv4 or IPv6 address."""
-    return IPAddress(str(address).split("/")[0]).reverse_dns.rstrip(".")
+    _require_netaddr()
+    return IPAddress(str(address).split("/", maxsplit=1)[0]).reverse_dns.rstrip(".")
 
 
 def reverse_zones(prefix: str) -> list[str]:
     """The /24 (octet-aligned) IPv4 reverse zones covering a prefix, in order."""
+    _require_netaddr()
     network = IPNetwork(str(prefix))
     if network.version != 4:
         raise ValueError(f"reverse_zones handles IPv4 prefixes, got {prefix}")
@@ -77,6 +106,5 @@ class FilterModule:
             "group_name": group_name,
             "old_province_domain": old_province_domain,
             "ptr_name": ptr_name,
-            "csv_table": csv_table,
             "reverse_zones": reverse_zones,
         }

@@ -8,14 +8,6 @@ that tests/test_dns_*.py and bench/bench_dns.py can import them without Ansible.
 
 from __future__ import annotations
 
-import datetime
-import hashlib
-import os
-import re
-import subprocess
-import tempfile
-from dataclasses import dataclass
-
 DOCUMENTATION = r"""
 ---
 module: bind_zone
@@ -28,7 +20,16 @@ description:
     O(allow_mass_delete) is true (octoDNS/DNSControl style safety).
   - The candidate file is checked with C(named-checkzone) before it replaces the live file, so an invalid
     zone never reaches the server, which keeps serving the last good file.
-  - Supports check mode (a preview: diff and plan, nothing written) and diff mode.
+attributes:
+  check_mode:
+    support: full
+    details: The candidate is rendered and checked in a temporary file; the plan and the diff show what a run
+      would change, and the live file is left as it is.
+  diff_mode:
+    support: full
+    details: The diff is the live zone file against the candidate.
+  platform:
+    platforms: posix
 options:
   zone:
     description: Zone name (origin), without trailing dot.
@@ -95,13 +96,14 @@ options:
     type: str
     default: ""
 extends_documentation_fragment:
-  - files
-author: mergectl (H4)
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.files
+author: The mergectl authors (!UNKNOWN)
 """
 
 EXAMPLES = r"""
 - name: Province zone
-  bind_zone:
+  vngov.mergectl.bind_zone:
     zone: lamdong.gov.vn
     path: /var/lib/bind/mergectl/lamdong.gov.vn.zone
     nameservers: [ns1.lamdong.gov.vn, ns2.lamdong.gov.vn]
@@ -112,9 +114,29 @@ EXAMPLES = r"""
     owner: root
     group: bind
     mode: "0644"
+
+- name: Preview a reviewed change that removes many records (check mode shows the plan and the diff)
+  vngov.mergectl.bind_zone:
+    zone: binhthuan.gov.vn
+    path: /var/lib/bind/mergectl/binhthuan.gov.vn.zone
+    nameservers: [ns1.lamdong.gov.vn]
+    hostmaster: hostmaster@lamdong.gov.vn
+    records: "{{ dns_lookup_records }}"
+    allow_mass_delete: true
+  check_mode: true
+  diff: true
 """
 
 RETURN = r"""
+zone:
+  description: The zone's name, lower case and without the trailing dot.
+  type: str
+  returned: always
+  sample: lamdong.gov.vn
+path:
+  description: The live zone file.
+  type: str
+  returned: always
 serial:
   description: Serial of the zone after the run (the candidate's in check mode).
   type: int
@@ -128,10 +150,30 @@ content_hash:
   type: str
   returned: always
 plan:
-  description: Record sets added, removed and updated, counts and the deletion ratio.
+  description:
+    - Record sets added, removed and updated (at most 50 of each), their counts and the deletion ratio.
   type: dict
   returned: always
+  sample: {"added": ["muine A"], "removed": [], "updated": [],
+           "counts": {"added": 1, "removed": 0, "updated": 0, "existing": 12}, "delete_ratio": 0.0}
+problems:
+  description: Every problem found in O(records), when they are invalid (the module fails).
+  type: list
+  elements: str
+  returned: failure
+checkzone_output:
+  description: What C(named-checkzone) said about a candidate it rejected (the module fails).
+  type: str
+  returned: failure
 """
+
+import datetime
+import hashlib
+import os
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
 
 HASH_PREFIX = "; mergectl bind_zone sha256="
 SUPPORTED_TYPES = frozenset({"A", "AAAA", "CNAME", "MX", "TXT", "NS", "SRV", "PTR", "DS"})

@@ -1,7 +1,97 @@
-#!/usr/bin/python3
+#!/usr/bin/python
 """Ansible module: take one archive of an old host (files + consistent database dumps)."""
 
 from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: decommission_snapshot
+short_description: Archive the paths and PostgreSQL databases of an old district host, with a manifest
+description:
+  - Writes C(files.tar), C(db-NAME.dump), C(manifest.json) and C(SHA256SUMS) into O(dest).
+  - Every file is hashed while it is read into the tar, so the manifest describes the archived bytes.
+  - Each database is dumped with C(pg_dump) in a snapshot exported by a REPEATABLE READ transaction in which
+    the row counts are taken too, so the counts match the dump exactly.
+  - The host's data is only read. O(dest) is emptied first (a half-written copy of an interrupted run) and
+    removed again when the snapshot fails.
+requirements:
+  - PostgreSQL client tools (C(psql), C(pg_dump)) and C(runuser) on the host when O(databases) is not empty
+attributes:
+  check_mode:
+    support: partial
+    details: Only the existence of O(paths) is checked; nothing is archived and no seal is returned.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+options:
+  dest:
+    description: Staging directory for the archive on this host.
+    type: path
+    required: true
+  host:
+    description: Inventory name of the host, written into the manifest.
+    type: str
+    required: true
+  archive_id:
+    description: Archive identifier (the date), written into the manifest.
+    type: str
+    required: true
+  paths:
+    description: Absolute paths to archive (files, or directories archived with everything under them).
+    type: list
+    elements: path
+    default: []
+  databases:
+    description: PostgreSQL databases to dump.
+    type: list
+    elements: str
+    default: []
+author: The mergectl authors (!UNKNOWN)
+"""
+
+EXAMPLES = r"""
+- name: Snapshot the documents, the portal and the document system's database
+  vngov.mergectl.decommission_snapshot:
+    dest: /var/tmp/mergectl-decom/20261123
+    host: "{{ inventory_hostname }}"
+    archive_id: "20261123"
+    paths: [/srv/district/documents, /var/www/portal, /var/mail/vhosts]
+    databases: [qlvb]
+  register: snapshot
+"""
+
+RETURN = r"""
+seal:
+  description: The sha256 of C(SHA256SUMS), which names the sha256 of every other member.
+  type: str
+  returned: changed and not in check mode
+members:
+  description: The archive's files, to be copied elsewhere.
+  type: list
+  elements: str
+  returned: changed and not in check mode
+  sample: [SHA256SUMS, db-qlvb.dump, files.tar, manifest.json]
+sizes:
+  description: Size of each member in bytes.
+  type: dict
+  returned: changed and not in check mode
+file_count:
+  description: Number of files and symbolic links archived.
+  type: int
+  returned: changed and not in check mode
+bytes:
+  description: Size of the whole archive in bytes.
+  type: int
+  returned: changed and not in check mode
+row_counts:
+  description: Per database, the row count of every table at dump time.
+  type: dict
+  returned: changed and not in check mode
+  sample: {"qlvb": {"public.ho_so": 240, "public.van_ban": 480}}
+"""
 
 import datetime
 import json
@@ -10,32 +100,27 @@ import shutil
 import subprocess
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.decommission_archive import (
-    COUNT_TABLES_SQL,
-    MANIFEST,
-    TAR,
-    psql_command,
-    sha256_file,
-    write_sums,
-    write_tar,
-)
 
-DOCUMENTATION = r"""
-module: decommission_snapshot
-short_description: Archive paths and PostgreSQL databases of an old district host with a manifest
-description:
-  - Writes files.tar, db-NAME.dump, manifest.json and SHA256SUMS into I(dest).
-  - Every file is hashed while it is read into the tar, so the manifest describes the archived bytes.
-  - Each database is dumped with pg_dump in a snapshot exported by a REPEATABLE READ transaction in which
-    the row counts are taken too, so the counts match the dump exactly.
-options:
-  dest: {description: staging directory for the archive, type: path, required: true}
-  host: {description: inventory name of the host, type: str, required: true}
-  archive_id: {description: archive identifier (date), type: str, required: true}
-  paths: {description: absolute paths to archive, type: list, elements: path, default: []}
-  databases: {description: PostgreSQL databases to dump, type: list, elements: str, default: []}
-author: mergectl
-"""
+try:  # a checkout: ansible.cfg's module_utils = ./module_utils
+    from ansible.module_utils.decommission_archive import (
+        COUNT_TABLES_SQL,
+        MANIFEST,
+        TAR,
+        psql_command,
+        sha256_file,
+        write_sums,
+        write_tar,
+    )
+except ImportError:  # the collection vngov.mergectl
+    from ansible_collections.vngov.mergectl.plugins.module_utils.decommission_archive import (
+        COUNT_TABLES_SQL,
+        MANIFEST,
+        TAR,
+        psql_command,
+        sha256_file,
+        write_sums,
+        write_tar,
+    )
 
 
 MARK = "__mergectl_end__"

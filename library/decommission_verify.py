@@ -1,7 +1,84 @@
-#!/usr/bin/python3
+#!/usr/bin/python
 """Ansible module: restore an archive into scratch space and compare it with its manifest."""
 
 from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: decommission_verify
+short_description: Restore an old host's archive into scratch space and compare every file and row count
+description:
+  - Checks C(SHA256SUMS), extracts C(files.tar) into O(scratch), compares every file's size and sha256 with
+    the manifest, restores every dump into a scratch PostgreSQL database and compares the row count of every
+    table.
+  - Fails with the full list of differences; nothing is published then.
+  - On success, optionally copies the restored tree to O(publish) (the searchable read-only archive).
+requirements:
+  - PostgreSQL server and client tools and C(runuser) on the host when the archive holds database dumps
+attributes:
+  check_mode:
+    support: partial
+    details: Says what it would restore and compare; it restores, compares and publishes nothing.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+options:
+  archive:
+    description: The archive directory on this host.
+    type: path
+    required: true
+  scratch:
+    description: Scratch directory, emptied first and removed after.
+    type: path
+    required: true
+  publish:
+    description: Where to copy the verified tree; nothing is published when unset.
+    type: path
+  publish_paths:
+    description: Original paths whose restored copies are published (mailboxes stay in the archive only).
+    type: list
+    elements: path
+    default: []
+  scratch_db_prefix:
+    description: Prefix of the scratch databases (dropped after the comparison).
+    type: str
+    default: scratch_
+author: The mergectl authors (!UNKNOWN)
+"""
+
+EXAMPLES = r"""
+- name: Verify an archive by restoring it, then publish its documents and portal
+  vngov.mergectl.decommission_verify:
+    archive: /srv/archive/hosts/old-binhthuan-phanthiet/20261123
+    scratch: /srv/archive/scratch/old-binhthuan-phanthiet
+    publish: /srv/archive/published/old-binhthuan-phanthiet
+    publish_paths: [/srv/district/documents, /var/www/portal]
+  register: verification
+"""
+
+RETURN = r"""
+verified_files:
+  description: Number of files and symbolic links compared with the manifest.
+  type: int
+  returned: success and not in check mode
+tables:
+  description: Per database, the row count of every table of the restored copy.
+  type: dict
+  returned: success and not in check mode
+differences:
+  description: Every difference found (empty on success; the module fails when there is any).
+  type: list
+  elements: str
+  returned: always
+  sample: ["sha256 differs: /srv/district/documents/qd-1234.txt (manifest 0f1e2d3c..., restored 9a8b7c6d...)"]
+msg:
+  description: What was verified, or in check mode what would be.
+  type: str
+  returned: always
+"""
 
 import os
 import re
@@ -9,38 +86,31 @@ import shutil
 import subprocess
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.decommission_archive import (
-    TAR,
-    check_sums,
-    compare_counts,
-    compare_files,
-    count_rows,
-    describe_tree,
-    load_manifest,
-    safe_extract,
-    sha256_file,
-)
 
-DOCUMENTATION = r"""
-module: decommission_verify
-short_description: Restore an old host's archive into scratch space and compare every file and row count
-description:
-  - Checks SHA256SUMS, extracts files.tar into I(scratch), compares every file's size and sha256 with the
-    manifest, restores every dump into a scratch PostgreSQL database and compares row counts per table.
-  - Fails with the full list of differences; nothing is published then.
-  - On success, optionally copies the restored tree to I(publish) (the searchable read-only archive).
-options:
-  archive: {description: archive directory on this host, type: path, required: true}
-  scratch: {description: scratch directory (emptied first, removed after), type: path, required: true}
-  publish: {description: where to copy the verified tree, type: path}
-  publish_paths:
-    description: original paths whose restored copies are published (mailboxes stay in the archive only)
-    type: list
-    elements: path
-    default: []
-  scratch_db_prefix: {description: prefix of scratch databases, type: str, default: scratch_}
-author: mergectl
-"""
+try:  # a checkout: ansible.cfg's module_utils = ./module_utils
+    from ansible.module_utils.decommission_archive import (
+        TAR,
+        check_sums,
+        compare_counts,
+        compare_files,
+        count_rows,
+        describe_tree,
+        load_manifest,
+        safe_extract,
+        sha256_file,
+    )
+except ImportError:  # the collection vngov.mergectl
+    from ansible_collections.vngov.mergectl.plugins.module_utils.decommission_archive import (
+        TAR,
+        check_sums,
+        compare_counts,
+        compare_files,
+        count_rows,
+        describe_tree,
+        load_manifest,
+        safe_extract,
+        sha256_file,
+    )
 
 
 def restore_database(entry, archive, prefix, archive_id):
@@ -53,7 +123,7 @@ def restore_database(entry, archive, prefix, archive_id):
         with open(dump, "rb") as handle:
             restore = subprocess.run([*as_postgres, "pg_restore", "--no-owner", "--no-privileges",
                                       "--exit-on-error", "-d", scratch_db], stdin=handle,
-                                     capture_output=True, text=False)
+                                     capture_output=True, text=False, check=False)
         if restore.returncode != 0:
             return None, [f"database {entry['name']}: restore of {entry['dump']} failed: "
                           f"{restore.stderr.decode(errors='replace').strip()[:300]}"]
@@ -76,7 +146,8 @@ def main():
     )
     archive, scratch = module.params["archive"], module.params["scratch"]
     if module.check_mode:
-        module.exit_json(changed=False, msg=f"would restore {archive} into {scratch} and compare")
+        module.exit_json(changed=False, differences=[],
+                         msg=f"would restore {archive} into {scratch} and compare")
     differences = check_sums(archive)
     try:
         manifest = load_manifest(archive)

@@ -10,8 +10,6 @@ are written. The pure part (`plan_entry`) is a plain function that tests import 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 DOCUMENTATION = r"""
 ---
 module: directory_sync
@@ -21,12 +19,24 @@ description:
     initial password, hashed here with SHA-512 crypt), and otherwise brought to the listed
     attribute values exactly; an attribute listed with no values is removed. Object classes
     listed are added to an existing entry, never removed.
-  - Entries are never deleted: disabling an account is an attribute (shadowExpire), and what the
+  - Entries are never deleted. Disabling an account is an attribute (shadowExpire), and what the
     list no longer names is left as it is.
   - Parents are written before children, whatever the order of the list.
   - One connection (SASL EXTERNAL over ldapi by default, as root on the directory host).
-  - Supports check mode (what would change, nothing written) and diff mode. Values of
-    O(private_attributes) never appear in the diff or the result, only their names.
+  - Values of O(private_attributes) never appear in the diff or the result, only their names.
+requirements:
+  - python3-ldap on the directory host (the directory role installs it)
+attributes:
+  check_mode:
+    support: full
+    details: Every entry is read and compared; nothing is written.
+  diff_mode:
+    support: full
+    details: Before and after of every changed entry, in LDIF-like text, private values hidden.
+  platform:
+    platforms: posix
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 options:
   server_uri:
     description: LDAP URI; C(ldapi:///) binds with SASL EXTERNAL, anything else with O(bind_dn).
@@ -42,9 +52,10 @@ options:
     default: ""
   entries:
     description:
-      - The desired entries, each C({dn, objectClass, attributes, password}). C(attributes) maps an
-        attribute name to a value or a list of values (empty list = absent). C(password), when
-        given, is the initial password of an entry created now; it is never compared or changed.
+      - The desired entries, each a dictionary with the keys C(dn), C(objectClass), C(attributes) and
+        C(password). C(attributes) maps an attribute name to a value or a list of values (an empty list
+        means absent). C(password), when given, is the initial password of an entry created now; it is
+        never compared or changed.
     type: list
     elements: dict
     required: true
@@ -53,17 +64,12 @@ options:
     type: list
     elements: str
     default: [userPassword]
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
-author: mergectl
+author: The mergectl authors (!UNKNOWN)
 """
 
 EXAMPLES = r"""
 - name: Directory tree, accounts and groups
-  directory_sync:
+  vngov.mergectl.directory_sync:
     entries:
       - {dn: "ou=communes,dc=lamdong,dc=gov,dc=vn", objectClass: [organizationalUnit], attributes: {}}
       - dn: "uid=phuongnt,ou=people,ou=muine,ou=communes,dc=lamdong,dc=gov,dc=vn"
@@ -89,6 +95,8 @@ entries:
   type: int
   returned: always
 """
+
+from dataclasses import dataclass, field
 
 OBJECT_CLASS = "objectClass"
 

@@ -20,7 +20,7 @@ host_packages=(
   iptables              # netavark sets up NAT with it ("netavark: No such file" without it)
   debootstrap           # builds the test bed's Debian image (testbed/image/build-image.sh)
   grub-pc-bin qemu-utils fdisk # the VMs' base image: GRUB boot/core images, qcow2, partition table (images/base/build.sh)
-  python3-venv git      # the controller's virtualenv; pip installs from requirements.txt
+  python3-venv git      # the controller's virtualenv; pip installs from requirements-dev.txt
   bind9-dnsutils        # dig, for checks from the host against lab containers
   bind9-utils           # named-checkzone for the DNS zone tests and bench/bench_dns.py
   shellcheck            # scripts/test.sh lints the shell scripts
@@ -135,16 +135,17 @@ fi
 podman info >/dev/null 2>&1 || fail "podman does not work: 'podman info' fails (run it to see why)"
 
 # --- Python virtualenv ------------------------------------------------------------------
-# Rebuilt only when requirements.txt or pyproject.toml change (stamp holds their hash).
+# Rebuilt only when a requirements file or pyproject.toml changes (stamp holds their hash).
+# requirements-dev.txt: the runtime pins (requirements.txt, which it includes) and the test tools.
 step "python venv (.venv)"
-venv_hash=$(cat requirements.txt pyproject.toml | sha256sum | cut -c1-16)
+venv_hash=$(cat requirements.txt requirements-dev.txt pyproject.toml | sha256sum | cut -c1-16)
 stamp=.venv/.mergectl-stamp
 if [ -x .venv/bin/python ] && [ "$(cat "$stamp" 2>/dev/null)" = "$venv_hash" ] && [ -x .venv/bin/mergectl ]; then
   step_done "current"
 else
   [ -x .venv/bin/python ] || python3 -m venv .venv
-  .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt >/tmp/mergectl-pip.log 2>&1 || {
-    tail -20 /tmp/mergectl-pip.log >&2; fail "pip install -r requirements.txt failed (is PyPI reachable?)"; }
+  .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt >/tmp/mergectl-pip.log 2>&1 || {
+    tail -20 /tmp/mergectl-pip.log >&2; fail "pip install -r requirements-dev.txt failed (is PyPI reachable?)"; }
   .venv/bin/pip install -q --disable-pip-version-check -e . >>/tmp/mergectl-pip.log 2>&1 || {
     tail -20 /tmp/mergectl-pip.log >&2; fail "pip install -e . failed"; }
   echo "$venv_hash" >"$stamp"

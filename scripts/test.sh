@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # THE test command (README, CI): set up the machine, then lint and test everything:
 #   ruff, pytest (tests/), yamllint, ansible-lint --profile production, shellcheck,
+#   ansible-test sanity on the assembled collection vngov.mergectl (collection),
 #   and every Molecule scenario under molecule/ (testbed first).
 # It keeps going after a failure and exits non-zero if any step failed.
 #
@@ -42,7 +43,7 @@ discover_scenarios() {
   printf '%s\n' "${light[@]}" "${heavy[@]}" | sed '/^$/d'
 }
 
-steps=(ruff pytest yamllint ansible-lint shellcheck)
+steps=(ruff pytest yamllint ansible-lint shellcheck collection)
 while read -r scenario; do steps+=("molecule:$scenario"); done < <(discover_scenarios)
 # Without Mitogen: the base, and the scenario where a reload race once hid behind the slower
 # default strategy (roles/portal/handlers/main.yml).
@@ -134,6 +135,7 @@ for step_name in "${chosen[@]}"; do
     yamllint) run_step yamllint yamllint . ;;
     ansible-lint) run_step ansible-lint ansible-lint --offline --profile production roles playbooks ;;
     shellcheck) run_step shellcheck lint_shell ;;
+    collection) run_step collection scripts/build-collection.sh --sanity ;;
     molecule:*) run_step "$step_name" run_molecule "${step_name#molecule:}" ;;
     no-mitogen:*) run_step "$step_name" run_molecule_without_mitogen "${step_name#no-mitogen:}" ;;
   esac

@@ -16,22 +16,25 @@ Mitogen takes over connections named by their short name only (`ssh`, `podman`,
 
 from __future__ import annotations
 
-import os
-
-from ansible.errors import AnsibleError
-
 DOCUMENTATION = """
 name: mergectl_linear
 short_description: linear strategy, through Mitogen unless MERGECTL_MITOGEN=0
 description:
   - Ansible's C(linear) strategy. Unless the environment sets C(MERGECTL_MITOGEN=0), tasks run
     through Mitogen's C(mitogen_linear) (PyPI C(mitogen), pinned in requirements.txt).
-author: mergectl
+  - From the repository, ansible.cfg selects it as C(mergectl_linear); from the collection, select
+    it as C(vngov.mergectl.mergectl_linear).
+author: The mergectl authors (!UNKNOWN)
 """
 
+import os
+from collections.abc import Mapping
 
-def mitogen_wanted(environ: os._Environ[str] | dict[str, str] = os.environ) -> bool:
-    value = environ.get("MERGECTL_MITOGEN", "1").strip()
+from ansible.errors import AnsibleError
+
+
+def mitogen_wanted(environ: Mapping[str, str] | None = None) -> bool:
+    value = (os.environ if environ is None else environ).get("MERGECTL_MITOGEN", "1").strip()
     if value in ("", "1"):
         return True
     if value == "0":
@@ -41,17 +44,24 @@ def mitogen_wanted(environ: os._Environ[str] | dict[str, str] = os.environ) -> b
     )
 
 
+# A missing Mitogen fails the run that selects this strategy, not the import of this file: tools
+# that only load plugins (ansible-doc, ansible-test's import check) must work without it.
+MITOGEN_IMPORT_ERROR: ImportError | None = None
 if mitogen_wanted():
     try:
         from ansible_mitogen.plugins.strategy.mitogen_linear import StrategyModule as _Base
     except ImportError as error:  # pragma: no cover - depends on the control node's venv
-        raise AnsibleError(
-            "MERGECTL_MITOGEN is on but Mitogen cannot be imported "
-            f"({error}); install requirements.txt (scripts/setup.sh) or set MERGECTL_MITOGEN=0"
-        ) from error
+        MITOGEN_IMPORT_ERROR = error
+        from ansible.plugins.strategy.linear import StrategyModule as _Base
 else:
     from ansible.plugins.strategy.linear import StrategyModule as _Base
 
 
 class StrategyModule(_Base):  # type: ignore[misc,valid-type]
-    pass
+    def __init__(self, *args, **kwargs):
+        if MITOGEN_IMPORT_ERROR is not None:
+            raise AnsibleError(
+                f"MERGECTL_MITOGEN is on but Mitogen cannot be imported ({MITOGEN_IMPORT_ERROR}); "
+                "install requirements.txt (scripts/setup.sh) or set MERGECTL_MITOGEN=0"
+            ) from MITOGEN_IMPORT_ERROR
+        super().__init__(*args, **kwargs)

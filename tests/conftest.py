@@ -38,3 +38,66 @@ def edit_text(path: Path, old: str, new: str) -> int:
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return text[: text.index(old)].count("\n") + 1
+
+
+def outside_env(**extra: str) -> dict[str, str]:
+    """The environment of a process that is not this checkout: no controller on the Python path, no
+    ANSIBLE_* settings of ours, and this venv's tools first on PATH."""
+    import os
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("ANSIBLE_")}
+    env.update(
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        ANSIBLE_FORCE_COLOR="false",
+        ANSIBLE_NOCOLOR="true",
+        **extra,
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def built_collection(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """scripts/build-collection.sh into a temporary folder: tree/ and dist/ (the tarball)."""
+    import subprocess
+
+    repo = Path(__file__).resolve().parent.parent
+    out = tmp_path_factory.mktemp("collection")
+    done = subprocess.run(
+        [
+            str(repo / "scripts" / "build-collection.sh"),
+            "--tree",
+            str(out / "tree"),
+            "--output",
+            str(out / "dist"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=repo,
+        env=outside_env(),
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def installed_collection(built_collection: Path) -> Path:
+    """The tarball installed offline into an empty path; returns that path (ANSIBLE_COLLECTIONS_PATH)."""
+    import subprocess
+    import sys
+
+    target = built_collection / "installed"
+    target.mkdir()
+    (tarball,) = (built_collection / "dist").glob("*.tar.gz")
+    galaxy = Path(sys.executable).with_name("ansible-galaxy")
+    done = subprocess.run(
+        [str(galaxy), "collection", "install", "--offline", str(tarball), "-p", str(target)],
+        capture_output=True,
+        text=True,
+        cwd=built_collection,
+        env=outside_env(),
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return target

@@ -111,9 +111,9 @@ def test_every_csv_writer_goes_through_the_shared_one() -> None:
         text = path.read_text(encoding="utf-8")
         if re.search(r"csv\.(writer|DictWriter)\(", text):
             offenders.append(str(path.relative_to(ROOT)))
-    for path in ROOT.glob("roles/*/templates/*.csv*"):
-        if "csv_table" not in path.read_text(encoding="utf-8"):
-            offenders.append(str(path.relative_to(ROOT)))
+    # Reports for people are the controller's (mergectl collect writes the lines to return):
+    # a role that templated a CSV would bypass the writer.
+    offenders += [str(path.relative_to(ROOT)) for path in ROOT.glob("roles/*/templates/*.csv*")]
     assert offenders == []
 
 
@@ -157,16 +157,3 @@ def test_every_csv_of_every_export_has_a_bom_and_no_formula_cell(
                 assert not re.match(r"\s*[=+@]|[\t\r]", cell), (path, cell)
                 assert not re.match(r"-(?!\d+(\.\d+)?$)", cell), (path, cell)
     assert formula_seen
-
-
-def test_the_roles_filter_is_the_same_writer() -> None:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("mergectl_filters", ROOT / "filter_plugins" / "mergectl.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    csv_table = module.FilterModule().filters()["csv_table"]
-    rows = [["commune", "22916", "=cmd"], ["district", "593", "Thành phố Phan Thiết"]]
-    assert csv_table(rows, ["kind", "code", "name"]) == csv_text(["kind", "code", "name"], rows)
-    assert csv_table(rows, ["kind", "code", "name"]).splitlines()[1] == "commune,22916,'=cmd"

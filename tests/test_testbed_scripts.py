@@ -16,11 +16,11 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     assert (REPO / ".ci" / "run").stat().st_mode & 0o111
 
 
-def test_the_suite_lists_lints_then_every_scenario_testbed_first() -> None:
+def test_the_suite_lists_lints_and_the_collection_then_every_scenario_testbed_first() -> None:
     steps = subprocess.run(
         [REPO / "scripts" / "test.sh", "--list"], capture_output=True, text=True, check=True
     ).stdout.split()
-    assert steps[:6] == ["setup", "ruff", "pytest", "yamllint", "ansible-lint", "shellcheck"]
+    assert steps[:7] == ["setup", "ruff", "pytest", "yamllint", "ansible-lint", "shellcheck", "collection"]
     scenarios = sorted(
         p.parent.name for p in (REPO / "molecule").glob("*/molecule.yml") if p.parent.name != "_shared"
     )

@@ -15,7 +15,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="run a playbook (site, commune, dns, ...) against the workspace's hosts or its lab",
         description="Run one of the product's playbooks through ansible-runner with the repository's "
         "ansible.cfg. Each run is recorded in DIR/reports/runs/<timestamp>-<playbook>/ with a "
-        "summary.json (ok/changed/failed per host). Exit 5 when any host failed or was unreachable.",
+        "summary.json (ok/changed/failed per host); then what the run reported (decommissioning "
+        "journals, released lines and addresses) is collected into the workspace, as `mergectl "
+        "collect` does, except after --check. Exit 5 when any host failed or was unreachable.",
         epilog="example: mergectl apply inventories/lamdong --lab --playbook site",
     )
     parser.add_argument(
@@ -67,4 +69,12 @@ def run(args: argparse.Namespace) -> int:
     )
     result = run_playbook(request)
     print_result(result)
+    if not args.check:
+        from controller.collect import collect
+
+        # Also after a failed run: what the hosts recorded before the failure is true all the same.
+        outcome = collect(args.workspace, [result.run_dir], require_any=False)
+        if not outcome.empty:
+            for line in outcome.lines():
+                print(line)
     return EXIT_OK if result.ok else EXIT_FAILED

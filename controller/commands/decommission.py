@@ -13,8 +13,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "decommission",
         help="per old district: which decommissioning steps are done, when, with which archive",
-        description="The decommissioning journal (DIR/state/decommission.yml), mirrored by the playbook "
-        "from the archive host's journals.",
+        description="The decommissioning journal (DIR/state/decommission.yml): the archive host's journals, "
+        "mirrored by `mergectl collect` from the runs (`mergectl apply` collects after every run).",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("--json", action="store_true", help="machine-readable output")
     show.set_defaults(handler=run_status)
 
-    note = actions.add_parser("record", help="record one step (called by playbooks/decommission.yml)")
+    note = actions.add_parser("record", help="record one step by hand (runs are collected: mergectl collect)")
     note.add_argument("workspace", type=Path, metavar="DIR", help="province workspace")
     note.add_argument("--host", required=True, help="inventory name of the old host")
     note.add_argument("--step", required=True, choices=decommission.STEPS)
