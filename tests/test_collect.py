@@ -143,7 +143,7 @@ def check_everything_recorded(ws: Path) -> None:
     assert held["10.199.249.130/32"] == ("old:22916", "dataline-terminated", "2026-11-25")
     assert held["10.199.249.10/31"] == ("old:593", "dataline-terminated", "2026-11-25")
     assert len(held) == 7
-    with open(ws / TERMINATED_REPORT, encoding="utf-8", newline="") as handle:
+    with open(ws / TERMINATED_REPORT, encoding="utf-8-sig", newline="") as handle:
         report = list(csv.DictReader(handle))
     assert [
         (row["kind"], row["code"], row["link_prefix"], row["loopback"], row["operator_assigned"])
