@@ -20,16 +20,14 @@ both
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from controller.accounts.name_order import NameNotReadable
 from controller.accounts.usernames import base_username, fold_word, name_words, problem, reading
+from controller.csvread import iter_table
 from controller.errors import Diagnostics
-from controller.inputfiles import check_line_length, read_bytes
 from controller.limits import STAFF_CSV_MAX_BYTES
 from controller.names import normalize
 
@@ -92,25 +90,6 @@ class StaffRow:
         return self.username or base_username(self.full_name, self.given_name or None)
 
 
-def decode(path: Path, data: bytes, diagnostics: Diagnostics) -> str | None:
-    """UTF-8 text (BOM stripped); bad bytes and binary files become diagnostics with their line."""
-    if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        diagnostics.add(path, line, "binary data (NUL byte): a staff list is a UTF-8 CSV text file")
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        diagnostics.add(
-            path,
-            line,
-            f"not UTF-8 (byte 0x{data[error.start]:02x})",
-            hint="save the sheet as 'CSV UTF-8' (Excel) or convert it, e.g. iconv -f windows-1258 -t utf-8",
-        )
-        return None
-
-
 def read_staff(
     path: Path,
     diagnostics: Diagnostics,
@@ -123,68 +102,19 @@ def read_staff(
     """Rows of a staff list. `commune_codes`: the new units of mapping.yml. `districts`: code or
     normalised name -> district key (ambiguous names map to ""). Problems go to `diagnostics`."""
     path = Path(path)
-    data = read_bytes(path, diagnostics, max_bytes=STAFF_CSV_MAX_BYTES, what="a staff list")
-    if data is None:
-        return []
-    text = decode(path, data, diagnostics)
-    if text is None or not check_line_length(path, data, diagnostics):
-        return []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        diagnostics.add(path, 1, "empty file: expected a header row and one row per person")
-        return []
-    except csv.Error as error:
-        diagnostics.add(path, 1, f"CSV syntax: {error}")
-        return []
-    columns = [normalize(name).lower() for name in header]
     required = DISTRICT_REQUIRED if district_mode else COMMUNE_REQUIRED
-    allowed = set(required) | set(OPTIONAL) | (set(DISTRICT_OPTIONAL) if district_mode else set())
-    header_ok = True
-    for name in required:
-        if name not in columns:
-            diagnostics.add(
-                path, 1, f"missing column {name!r}", hint=f"the header needs {', '.join(required)}"
-            )
-            header_ok = False
-    for name in columns:
-        if name not in allowed:
-            diagnostics.add(
-                path, 1, f"unknown column {name!r}", hint=f"allowed: {', '.join(sorted(allowed))}"
-            )
-            header_ok = False
-    if len(set(columns)) != len(columns):
-        diagnostics.add(path, 1, "a column appears twice in the header")
-        header_ok = False
-    if not header_ok:
-        return []
-
+    optional = (*OPTIONAL, *(DISTRICT_OPTIONAL if district_mode else ()))
     rows: list[StaffRow] = []
     seen_identity: dict[str, int] = {}
     seen_username: dict[tuple[str, str], int] = {}
     seen_staff_id: dict[str, int] = {}
-    previous_end = reader.line_num
-    while True:
-        line = previous_end + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            diagnostics.add(path, line, f"CSV syntax: {error}")
-            return []
-        previous_end = reader.line_num
-        if not any(value.strip() for value in values):
-            continue  # blank lines are allowed
-        if len(values) != len(columns):
-            diagnostics.add(path, line, f"{len(values)} fields where the header has {len(columns)}")
-            continue
-        record = {name: normalize(value) for name, value in zip(columns, values, strict=True)}
+    for record in iter_table(path, diagnostics, required=required, optional=optional,
+                             max_bytes=STAFF_CSV_MAX_BYTES, what="a staff list"):
+        line = record.line
         row = _row(
             path,
             line,
-            record,
+            record.values,
             diagnostics,
             district_mode,
             commune_codes,
@@ -213,8 +143,6 @@ def read_staff(
                 diagnostics.add(path, line, f"username {row.username!r} already requested on line {first}")
                 continue
         rows.append(row)
-    if not rows and not diagnostics:
-        diagnostics.add(path, previous_end or 1, "no staff rows after the header")
     return rows
 
 
