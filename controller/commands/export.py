@@ -34,12 +34,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("what", choices=sorted(modules), help="which export")
     parser.add_argument("workspace", type=Path, metavar="DIR", help="province workspace")
     parser.add_argument("-o", "--output", type=Path, help="folder to write to (default DIR/reports)")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi",
+                        help="language of the lists people read (default vi); lists for machines "
+                             "(a provider's import format) have one form")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     module = discover()[args.what]
     out_dir = args.output or args.workspace / "reports"
-    for path in module.export(args.workspace, out_dir):
+    # A list people read (LANGUAGES declared) comes in Vietnamese or English; a machine format has one.
+    extra = {"lang": args.lang} if getattr(module, "LANGUAGES", None) else {}
+    for path in module.export(args.workspace, out_dir, **extra):
         print(f"wrote {path}")
     return 0
