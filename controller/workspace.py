@@ -26,6 +26,9 @@ class Workspace:
         self.state_dir = self.dir / "state"
         self.reports_dir = self.dir / "reports"
         self.staff_dir = self.dir / "staff"
+        # What outside parties told us or were told: the survey of what exists, HQ addresses,
+        # line orders and their status, equipment. Written by mergectl from validated CSVs.
+        self.registers_dir = self.dir / "registers"
         self.lab_dir = self.dir / "lab"
         self.lock_path = self.state_dir / ".lock"
 
