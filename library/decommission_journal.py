@@ -105,9 +105,13 @@ stored:
 import datetime
 import json
 import os
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
+
+try:  # a checkout: ansible.cfg's module_utils = ./module_utils
+    from ansible.module_utils.journal_file import save_journal
+except ImportError:  # the collection vngov.mergectl
+    from ansible_collections.vngov.mergectl.plugins.module_utils.journal_file import save_journal
 
 
 def load(path, host):
@@ -115,18 +119,6 @@ def load(path, host):
         return {"host": host, "steps": {}, "history": []}
     with open(path, encoding="utf-8") as handle:
         return json.load(handle)
-
-
-def save(path, journal):
-    directory = os.path.dirname(path)
-    os.makedirs(directory, mode=0o750, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".journal.")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(journal, out, ensure_ascii=False, indent=1, sort_keys=True)
-        out.flush()
-        os.fsync(out.fileno())
-    os.chmod(temporary, 0o640)
-    os.replace(temporary, path)
 
 
 def main():
@@ -162,7 +154,7 @@ def main():
     journal["history"].append({"step": params["step"], **entry})
     if not module.check_mode:
         try:
-            save(params["path"], journal)
+            save_journal(params["path"], journal, ".journal.")
         except OSError as error:
             module.fail_json(msg=f"cannot write journal {params['path']}: {error}")
     # In check mode the journal returned is the one a run would write: the controller must not take it.

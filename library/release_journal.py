@@ -115,9 +115,13 @@ stored:
 import datetime
 import json
 import os
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
+
+try:  # a checkout: ansible.cfg's module_utils = ./module_utils
+    from ansible.module_utils.journal_file import save_journal
+except ImportError:  # the collection vngov.mergectl
+    from ansible_collections.vngov.mergectl.plugins.module_utils.journal_file import save_journal
 
 KINDS = ["address", "prefix", "domain", "line", "account", "edoc"]
 
@@ -130,18 +134,6 @@ def load(path, host):
     if not isinstance(journal, dict) or not isinstance(journal.get("releases"), list):
         raise ValueError("not a release journal (expected an object with a list 'releases')")
     return journal
-
-
-def save(path, journal):
-    directory = os.path.dirname(path) or "."
-    os.makedirs(directory, mode=0o750, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".releases.")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(journal, out, ensure_ascii=False, indent=1, sort_keys=True)
-        out.flush()
-        os.fsync(out.fileno())
-    os.chmod(temporary, 0o640)
-    os.replace(temporary, path)
 
 
 def main():
@@ -184,7 +176,7 @@ def main():
     journal["releases"].extend(added)
     if added and not module.check_mode:
         try:
-            save(path, journal)
+            save_journal(path, journal, ".releases.")
         except OSError as error:
             module.fail_json(msg=f"cannot write release journal {path}: {error}")
     # In check mode the journal returned is the one a run would write: the controller must not take it.

@@ -290,9 +290,23 @@ def run_module(tmp_path: Path, name: str, args: dict[str, Any], check: bool = Fa
     path.write_text(
         json.dumps({"ANSIBLE_MODULE_ARGS": {**args, "_ansible_check_mode": check}}), encoding="utf-8"
     )
-    module = Path(__file__).resolve().parent.parent / "library" / f"{name}.py"
+    root = Path(__file__).resolve().parent.parent
+    # What AnsiballZ does for a checkout (ansible.cfg's module_utils = ./module_utils): the
+    # repository's module_utils answer as ansible.module_utils.<name>, then the module runs.
+    bootstrap = (
+        "import importlib.util, pathlib, runpy, sys\n"
+        "for source in pathlib.Path(sys.argv[1]).glob('*.py'):\n"
+        "    name = 'ansible.module_utils.' + source.stem\n"
+        "    spec = importlib.util.spec_from_file_location(name, source)\n"
+        "    sys.modules[name] = importlib.util.module_from_spec(spec)\n"
+        "    spec.loader.exec_module(sys.modules[name])\n"
+        "sys.argv = sys.argv[2:]\n"
+        "runpy.run_path(sys.argv[0], run_name='__main__')\n"
+    )
     done = subprocess.run(
-        [sys.executable, str(module), str(path)], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", bootstrap, str(root / "module_utils"), str(root / "library" / f"{name}.py"),
+         str(path)],
+        capture_output=True, text=True, timeout=60,
     )
     return json.loads(done.stdout)
 
