@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from controller.errors import Diagnostics, InvalidInput
+from controller.errors import Diagnostics, InvalidInput, UserError
 from controller.province import EdocConfig
 from controller.survey.conflicts import check_against_workspace
 from controller.survey.context import Context, load_context
@@ -14,6 +14,9 @@ from controller.survey.kinds import KINDS
 from controller.survey.records import SurveyRecord
 from controller.survey.store import load_register
 from controller.workspace import Workspace
+
+# Plan 2495 §2's dates, which the lists of equipment and accounts answer to.
+VC_DEADLINES = ("vc_equipment_reviewed", "vc_equipment_handed_over")
 
 
 @dataclass
@@ -27,6 +30,19 @@ class Survey:
 
     def surveyed(self, kind: str) -> bool:
         return self.registers.get(kind) is not None
+
+    def vc_deadlines(self) -> dict[str, str]:
+        deadlines = self.context.province.deadlines
+        return {name: deadlines[name].isoformat() for name in VC_DEADLINES if name in deadlines}
+
+    def require(self, kind: str) -> list[SurveyRecord]:
+        """The records of a kind a list is made from; without them the list would claim "none"."""
+        if not self.surveyed(kind):
+            ws = self.context.ws
+            raise UserError(f"{ws.dir}: nothing imported for {KINDS[kind].what} yet; fill in the sheet "
+                            f"`mergectl survey template {ws.dir} --kind {kind}` writes and import it "
+                            f"(`mergectl survey import {ws.dir} --kind {kind} FILE.csv`)")
+        return self.records(kind)
 
 
 def load_survey(ws: Workspace) -> Survey:

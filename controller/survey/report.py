@@ -15,8 +15,6 @@ from controller.survey.kinds import KINDS
 from controller.survey.registers import Survey
 from controller.survey.texts import room, text
 
-VC_DEADLINES = ("vc_equipment_reviewed", "vc_equipment_handed_over")
-
 
 def gap_text(lang: str, gap: Gap) -> str:
     if gap.gap == "vc_room":
@@ -34,14 +32,9 @@ def _table(rows: list[list[str]]) -> list[str]:
             for row in rows]
 
 
-def _deadlines(survey: Survey) -> dict[str, str]:
-    deadlines = survey.context.province.deadlines
-    return {name: deadlines[name].isoformat() for name in VC_DEADLINES if name in deadlines}
-
-
 def to_text(survey: Survey, lang: str = "vi") -> str:
     communes = commune_surveys(survey)
-    deadlines = _deadlines(survey)
+    deadlines = survey.vc_deadlines()
     lines = [
         text(lang, "title", province=survey.context.mapping.province, communes=len(communes)),
         text(lang, "deadlines", reviewed=deadlines.get("vc_equipment_reviewed", "-"),
@@ -101,7 +94,7 @@ def _commune_json(commune: CommuneSurvey, lang: str) -> dict[str, Any]:
 def to_json_data(survey: Survey, lang: str = "vi") -> dict[str, Any]:
     return {
         "province": survey.context.mapping.province,
-        "deadlines": _deadlines(survey),
+        "deadlines": survey.vc_deadlines(),
         "registers": {name: len(survey.records(name)) if survey.surveyed(name) else None for name in KINDS},
         "communes": [_commune_json(commune, lang) for commune in commune_surveys(survey)],
         "districts": [{"code": district.code, "name": district.name, "had": district.had}

@@ -24,7 +24,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "portals": "Cổng TTĐT",
         "mail_domains": "Tên miền thư",
         "edoc_codes": "Mã định danh cũ đã biết",
-        "equipment": "Thiết bị HNTH",
         "lacking": "Còn thiếu",
         "lacking_title": "Những việc còn thiếu theo từng xã mới",
         "nothing_lacking": "Không còn thiếu gì trong phạm vi đã khảo sát.",
@@ -43,6 +42,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "status_allocated": "đã phân bổ, chưa bàn giao",
         "status_unallocated": "chưa phân bổ",
         "status_none": "chưa có thiết bị",
+        "endpoint_working": "hoạt động",
+        "endpoint_broken": "hỏng",
+        "endpoint_missing": "không còn",
     },
     "en": {
         "title": "Survey of what exists: {province} ({communes} new communes)",
@@ -59,7 +61,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "portals": "Portals",
         "mail_domains": "Mail domains",
         "edoc_codes": "Old e-ID codes known",
-        "equipment": "VC equipment",
         "lacking": "Lacking",
         "lacking_title": "What each new commune still lacks",
         "nothing_lacking": "Nothing lacking, as far as the survey goes.",
@@ -78,6 +79,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "status_allocated": "allocated, not handed over",
         "status_unallocated": "not allocated",
         "status_none": "no equipment",
+        "endpoint_working": "working",
+        "endpoint_broken": "broken",
+        "endpoint_missing": "missing",
     },
 }
 
