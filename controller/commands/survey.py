@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="One CSV per kind, with one row per old unit and old district of mapping.yml "
         "for the kinds they hold (the rows nobody fills in are skipped on import).",
     )
-    template.add_argument("workspace", type=Path, metavar="DIR")
+    template.add_argument("workspace", type=Path, metavar="DIR", help="province workspace")
     template.add_argument("--kind", action="append", choices=list(KINDS), dest="kinds",
                           help="only this kind (repeatable; default every kind)")
     template.add_argument("-o", "--output", type=Path, metavar="FOLDER",
@@ -48,9 +48,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Every problem is reported as FILE:LINE and nothing is written (exit 3). Records "
         "join those already stored; a record with the key of a stored one replaces it.",
     )
-    importing.add_argument("workspace", type=Path, metavar="DIR")
+    importing.add_argument("workspace", type=Path, metavar="DIR", help="province workspace")
     importing.add_argument("--kind", required=True, choices=list(KINDS))
-    importing.add_argument("sheet", type=Path, metavar="FILE.csv")
+    importing.add_argument("sheet", type=Path, metavar="FILE.csv", help="the filled-in sheet (UTF-8 CSV)")
     importing.add_argument("--replace", action="store_true",
                            help="drop the kind's earlier records: the register holds this sheet only")
     importing.set_defaults(handler=run_import)
@@ -58,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report = actions.add_parser(
         "report", help="per new commune: what its predecessors had and what it still lacks",
     )
-    report.add_argument("workspace", type=Path, metavar="DIR")
+    report.add_argument("workspace", type=Path, metavar="DIR", help="province workspace")
     report.add_argument("--json", action="store_true", help="JSON instead of a table")
     report.add_argument("--lang", choices=LANGUAGES, default="vi", help="language of the list (default vi)")
     report.set_defaults(handler=run_report)

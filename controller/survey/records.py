@@ -45,8 +45,8 @@ class SurveyRecord:
     values: dict[str, Value]  # non-empty columns only
     source_file: str
     imported_at: str
-    source_line: int | None = None
-    place: Place = field(default_factory=lambda: Place(Path("?"), None), compare=False)
+    source_line: int | None
+    place: Place = field(compare=False)
 
     def get(self, column: str) -> str:
         value = self.values.get(column)
@@ -61,8 +61,8 @@ def is_unfilled(kind: Kind, raw: dict[str, str]) -> bool:
 
 def check_values(kind: Kind, raw: dict[str, str], holders: Holders, place: Place,
                  diagnostics: Diagnostics) -> dict[str, Value] | None:
-    """The stored values of a row (columns of `kind` and the informational ones), or None with
-    the problems in `diagnostics`."""
+    """The values to store of a row (the kind's columns; the informational names are checked, not
+    kept), or None with the problems in `diagnostics`."""
     found = Diagnostics()
     values: dict[str, Value] = {}
     for column in kind.columns:
