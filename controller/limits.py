@@ -37,6 +37,10 @@ PROVINCE_YML_MAX_BYTES = 4 * MIB
 MAPPING_MAX_BYTES = 4 * MIB
 # One staff list: 7x a whole province's staff.
 STAFF_CSV_MAX_BYTES = 8 * MIB
+# One survey sheet (`mergectl survey import`): the largest is an equipment register of a whole
+# province, estimated for Hà Nội (about 610 old units and districts, ten items each, 200 bytes a
+# row): 1.2 MB; 4 MiB leaves 3x, and the sheet is read and validated whole before anything is written.
+SURVEY_CSV_MAX_BYTES = 4 * MIB
 # Files mergectl writes itself and reads back (state/, generated group_vars): 45x the largest.
 GENERATED_YAML_MAX_BYTES = 16 * MIB
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from controller.errors import Diagnostics
 from controller.mapping_io import read_mapping
+from controller.survey.progress import survey_gaps, survey_gaps_markdown
 from controller.workspace import Workspace
 from controller.yamlio import parse_yaml
 
@@ -95,6 +96,7 @@ class Report:
     deadlines: list[Deadline]
     sources: dict[str, str]  # file -> "present" / "absent" / problem
     exports: list[str]
+    survey: dict[str, Any] = field(default_factory=dict)
 
 
 def next_thursday(today: dt.date) -> dt.date:
@@ -307,6 +309,7 @@ def build_report(ws: Workspace, today: dt.date | None = None) -> tuple[Report | 
                    for task, date in sorted(deadlines.items(), key=lambda item: item[1])],
         sources=sources,
         exports=exports,
+        survey=survey_gaps(ws),
     )
     return report, diagnostics
 
@@ -344,6 +347,7 @@ def to_markdown(report: Report) -> str:
             lines.append(first + f"| {item.what} | {_figure(item.done)} | {_figure(item.planned)} | "
                          f"{percent} | {item.stage} | `{item.source}` |")
             first = "| | | "
+    lines += survey_gaps_markdown(report.survey)
     lines += ["", "## Sources", ""]
     lines += [f"- `{name}`: {status}" for name, status in report.sources.items()]
     lines += ["", "## Exports handed out (reports/)", ""]

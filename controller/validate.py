@@ -60,6 +60,10 @@ def validate_province(ws: Workspace, mapping: Mapping, diagnostics: Diagnostics)
         return None
     province, found = province_module.load_province(ws.province_path, mapping)
     diagnostics.extend(found)
+    if province is not None:
+        from controller.survey.edoc import with_surveyed_codes
+
+        province = with_surveyed_codes(ws, mapping, province, diagnostics)
     return province
 
 

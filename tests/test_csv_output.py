@@ -142,6 +142,10 @@ def test_every_csv_of_every_export_has_a_bom_and_no_formula_cell(
     )
     assert main(["accounts", "import", str(workspace), "--staff", str(staff)]) == 0
     assert main(["inventory", "-q", "--allow-mass-change", str(workspace)]) == 0
+    # The video-conference lists are made from the survey's registers.
+    for kind in ("equipment", "vc_endpoints"):
+        sheet = ROOT / "tests" / "fixtures" / "survey" / f"{kind}.csv"
+        assert main(["survey", "import", str(workspace), "--kind", kind, str(sheet)]) == 0
     for name in discover():
         assert main(["export", name, str(workspace)]) == 0, name
     assert main(["export-csv", str(workspace)]) == 0

@@ -3,9 +3,9 @@ submit for issuance (every new commune, as recorded in state/allocations.yml) an
 codes of dissolved units and districts to close (never reissued).
 
 Writes edoc-issuance.csv and edoc-closure.csv. Old units and districts whose code is not
-known (province.yml edoc.old_codes) are listed for closure with an empty code and a
-note, so that nothing is forgotten; codes planned for communes that later left the
-mapping (quarantined, kind edoc) are listed as withdrawn plans.
+known (province.yml edoc.old_codes, or the e-ID codes survey: docs/survey.md) are listed for
+closure with an empty code and a note, so that nothing is forgotten; codes planned for
+communes that later left the mapping (quarantined, kind edoc) are listed as withdrawn plans.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ ISSUANCE_FILE = "edoc-issuance.csv"
 CLOSURE_FILE = "edoc-closure.csv"
 ISSUANCE_COLUMNS = ("new_code", "agency_name", "unit_name", "label", "edoc_code", "parent_edoc_code",
                     "parent_name", "formed_from", "status")
+CODE_NOT_KNOWN = "code not known: add it to the edoc_codes survey or province.yml edoc.old_codes"
 CLOSURE_COLUMNS = ("level", "old_code", "agency_name", "edoc_code", "successor_codes",
                    "successor_edoc_codes", "reason", "note")
 
@@ -58,7 +59,7 @@ def rows(workspace_dir: Path) -> tuple[list[dict[str, str]], list[dict[str, str]
             "successor_codes": ";".join(c.code for c in successors),
             "successor_edoc_codes": ";".join(c.edoc_code for c in successors),
             "reason": "district level abolished",
-            "note": "" if district.edoc_code else "code not known: add it to province.yml edoc.old_codes",
+            "note": "" if district.edoc_code else CODE_NOT_KNOWN,
         })
     for unit in allocations.old_units:
         successors = [s.code for s in unit.successors]
@@ -72,7 +73,7 @@ def rows(workspace_dir: Path) -> tuple[list[dict[str, str]], list[dict[str, str]
             "reason": {"kept": "unit re-established in the new province",
                        "merged": "merged into a new unit", "split": "divided between new units"}.get(
                            unit.fate, unit.fate),
-            "note": "" if unit.edoc_code else "code not known: add it to province.yml edoc.old_codes",
+            "note": "" if unit.edoc_code else CODE_NOT_KNOWN,
         })
     for item in allocations.state.quarantine:
         if item.kind == "edoc":

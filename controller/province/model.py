@@ -29,10 +29,14 @@ NOWHERE = IPNetwork("0.0.0.0/32")  # stands in for a prefix that failed to parse
 DEFAULT_DEADLINES = {
     "plan_submitted": dt.date(2025, 6, 5),
     "data_lines_requested": dt.date(2025, 6, 9),
+    # Plan 2495 §2: video-conference equipment reviewed and two rooms per commune (government,
+    # Party) allocated by 9 June; handed over under the Department of Finance by 25 June.
+    "vc_equipment_reviewed": dt.date(2025, 6, 9),
     "domains_and_codes_registered": dt.date(2025, 6, 12),
     "accounts_created": dt.date(2025, 6, 15),
     "systems_configured": dt.date(2025, 6, 20),
     "districts_backed_up": dt.date(2025, 6, 25),
+    "vc_equipment_handed_over": dt.date(2025, 6, 25),
     "in_service": dt.date(2025, 7, 1),
 }
 

@@ -100,10 +100,12 @@ integration_centre:
 deadlines:
   plan_submitted: 2025-06-05
   data_lines_requested: 2025-06-09
+  vc_equipment_reviewed: 2025-06-09     # video-conference equipment reviewed, two rooms allocated
   domains_and_codes_registered: 2025-06-12
   accounts_created: 2025-06-15
   systems_configured: 2025-06-20
   districts_backed_up: 2025-06-25
+  vc_equipment_handed_over: 2025-06-25  # equipment handed over (Department of Finance)
   in_service: 2025-07-01
 lookup_until: 2030-07-01          # old names and portals stay reachable for look-up until then (5 years)
 

@@ -1,0 +1,58 @@
+"""The survey's section of the weekly progress report: what was imported and what the new communes
+still lack, counted. Like the rest of the report it never fails: a register nobody imported is
+"not imported" (its gaps unknown), a register that does not pass its checks is named as such."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from controller.errors import InvalidInput, UserError
+from controller.survey.gaps import commune_surveys
+from controller.survey.kinds import KINDS
+from controller.survey.registers import load_survey
+from controller.workspace import Workspace
+
+# gap -> (what is counted, the register it needs; None: province.yml and the allocation only)
+_COUNTED = {
+    "vc_room": ("video-conference rooms without equipment handed over", "equipment"),
+    "new_portal": ("new communes needing a new portal (no predecessor's to keep)", "portals"),
+    "mail_redirect": ("old mail domains to redirect", "mail_domains"),
+    "edoc_not_issued": ("new communes whose e-ID code is not issued yet", None),
+    "edoc_unknown": ("old units whose e-ID code is unknown (to close)", None),
+}
+
+
+def survey_gaps(ws: Workspace) -> dict[str, Any]:
+    """{status, registers: kind -> records or None, lacking: [{what, count or None}], deadlines}."""
+    if not (ws.registers_dir / "survey").is_dir():
+        return {"status": "absent", "registers": {}, "lacking": [], "deadlines": {}}
+    try:
+        survey = load_survey(ws)
+    except (InvalidInput, UserError) as error:
+        first = next(iter(error.diagnostics), None) if isinstance(error, InvalidInput) else error
+        return {"status": f"unreadable ({first})", "registers": {}, "lacking": [], "deadlines": {}}
+    counts: Counter[str] = Counter()
+    for commune in commune_surveys(survey):
+        for gap in commune.gaps:
+            # A code not planned yet is not issued either.
+            counted = "edoc_not_issued" if gap.gap == "edoc_not_planned" else gap.gap
+            counts[counted] += len(gap.items) if gap.gap in ("mail_redirect", "edoc_unknown") else 1
+    lacking = [{"what": what, "count": counts[gap] if needs is None or survey.surveyed(needs) else None}
+               for gap, (what, needs) in _COUNTED.items()]
+    registers = {name: len(survey.records(name)) if survey.surveyed(name) else None for name in KINDS}
+    return {"status": "present", "registers": registers, "lacking": lacking,
+            "deadlines": survey.vc_deadlines()}
+
+
+def survey_gaps_markdown(section: dict[str, Any]) -> list[str]:
+    lines = ["", "## Survey of what exists (`mergectl survey report` for the list per commune)", ""]
+    if section["status"] != "present":
+        return [*lines, f"- {section['status']}: what the new communes lack is unknown"]
+    lines += ["| register | records |", "|---|---|"]
+    lines += [f"| {name} | {'not imported' if count is None else count} |"
+              for name, count in section["registers"].items()]
+    lines += ["", "| still lacking | count |", "|---|---|"]
+    lines += [f"| {item['what']} | {'unknown' if item['count'] is None else item['count']} |"
+              for item in section["lacking"]]
+    return lines
