@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -205,9 +205,6 @@ class ProvinceConfig:
     commune_asns: AsnRange = field(default_factory=AsnRange)
     # Communes whose Party committee and People's Committee share one building: one site.
     shared_hq: frozenset[str] = frozenset()
-    # (commune code, site name) -> postal address, from registers/hq-sites.yml (what the
-    # districts sent); a site's own `postal_address` in province.yml comes first.
-    registered_addresses: dict[tuple[str, str], str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
     lines: LineIndex = field(default_factory=LineIndex)
     path: Path = Path("province.yml")
@@ -221,17 +218,8 @@ class ProvinceConfig:
     def sites_of(self, new_code: str) -> list[SiteSpec]:
         """The commune's sites: its `sites:` entry, else the People's Committee HQ (`hq`) and the
         Party committee HQ (`party`), or one `hq` for both when they share a building."""
-        specs = self.sites.get(new_code) or list(
-            _SHARED_SITES if new_code in self.shared_hq else _DEFAULT_SITES
-        )
-        if not self.registered_addresses:
-            return specs
-        return [
-            replace(spec, postal_address=self.registered_addresses.get((new_code, spec.name), ""))
-            if not spec.postal_address
-            else spec
-            for spec in specs
-        ]
+        default = _SHARED_SITES if new_code in self.shared_hq else _DEFAULT_SITES
+        return self.sites.get(new_code) or list(default)
 
     def default_party_site(self, new_code: str, site: SiteSpec) -> bool:
         """A Party committee site the commune has by default (not listed under `sites:`)."""
