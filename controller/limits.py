@@ -37,6 +37,9 @@ PROVINCE_YML_MAX_BYTES = 4 * MIB
 MAPPING_MAX_BYTES = 4 * MIB
 # One staff list: 7x a whole province's staff.
 STAFF_CSV_MAX_BYTES = 8 * MIB
+# One sheet of HQ addresses and contacts: two rows per commune, about 100 KB for the 336 sites
+# of Hồ Chí Minh City with every column filled; 20x that.
+HQ_SITES_CSV_MAX_BYTES = 2 * MIB
 # Files mergectl writes itself and reads back (state/, generated group_vars): 45x the largest.
 GENERATED_YAML_MAX_BYTES = 16 * MIB
 
