@@ -29,6 +29,8 @@ def hq_words(hq_of: str, lang: str = "vi") -> str:
 
 
 def names_hq(text: str, hq_of: str) -> bool:
-    """Whether `text` is how some language names that HQ (case and spacing aside)."""
+    """Whether `text` is how some language names that HQ (case and spacing aside); a shared
+    building is either committee's HQ too (a sheet written before it was found to be shared)."""
     wanted = normalize(text).casefold()
-    return any(wanted == words[hq_of].casefold() for words in HQ_WORDS.values())
+    kinds = (PEOPLE_COMMITTEE, PARTY_COMMITTEE, BOTH_COMMITTEES) if hq_of == BOTH_COMMITTEES else (hq_of,)
+    return any(wanted == words[kind].casefold() for words in HQ_WORDS.values() for kind in kinds)
