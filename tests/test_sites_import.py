@@ -130,13 +130,17 @@ def test_a_bad_sheet_leaves_the_register_as_it_was(
     assert main(["sites", "import", str(bt_workspace), str(SHEET)]) == EXIT_OK
     before = (bt_workspace / "registers" / "hq-sites.yml").read_bytes()
     bad = bt_workspace / "one-bad-row.csv"
+    pasted = "Thôn Lạc Trị, xã Tuyên Quang " * 12  # a cell pasted over and over
     bad.write_text("commune_code,site,postal_address,contact_email\n"
                    '22963,hq,"Thôn Lạc Trị, xã Tuyên Quang",\n'
-                   '22969,hq,"Số 4 Nguyễn Huệ, xã Liên Hương",tam.nguyen@@lienhuong\n', encoding="utf-8")
+                   '22969,hq,"Số 4 Nguyễn Huệ, xã Liên Hương",tam.nguyen@@lienhuong\n'
+                   f'22963,party,"{pasted}",\n', encoding="utf-8")
     capsys.readouterr()
     assert main(["sites", "import", str(bt_workspace), str(bad)]) == EXIT_INVALID
-    assert capsys.readouterr().err.startswith(
-        f"error: {bad}:3: contact_email 'tam.nguyen@@lienhuong' is not an e-mail address\n")
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {bad}:3: contact_email 'tam.nguyen@@lienhuong' is not an e-mail address",
+        f"error: {bad}:4: postal_address is 347 characters long (at most 300)",
+        "mergectl: 2 problem(s); nothing was written"]
     assert (bt_workspace / "registers" / "hq-sites.yml").read_bytes() == before
 
 

@@ -6,8 +6,6 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from controller.errors import InvalidInput, UserError
-from controller.lines.orders import build
-from controller.lines.register import ENDED, rank
 from controller.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -20,7 +18,11 @@ HQ_SITES = "registers/hq-sites.yml"
 def line_order_items(ws: Workspace, today: dt.date, sources: dict[str, str]) -> list[Item]:
     """HQ addresses received, new lines ordered, installed, tested, old lines ended; "unknown" (never
     0) when the workspace cannot say, with the reason among the report's sources."""
-    from controller.report import Item  # the report imports this module
+    # Imported here: the report imports this module, and it reads what files it can even when a
+    # part of the controller cannot be imported.
+    from controller.lines.orders import build
+    from controller.lines.register import ENDED, rank
+    from controller.report import Item
 
     for name in (HQ_SITES, LINES):
         sources[name] = "present" if (ws.dir / name).exists() else "absent"
