@@ -41,6 +41,9 @@ STAFF_CSV_MAX_BYTES = 8 * MIB
 # province, estimated for Hà Nội (about 610 old units and districts, ten items each, 200 bytes a
 # row): 1.2 MB; 4 MiB leaves 3x, and the sheet is read and validated whole before anything is written.
 SURVEY_CSV_MAX_BYTES = 4 * MIB
+# One sheet of HQ addresses and contacts: two rows per commune, about 100 KB for the 336 sites
+# of Hồ Chí Minh City with every column filled; 20x that.
+HQ_SITES_CSV_MAX_BYTES = 2 * MIB
 # Files mergectl writes itself and reads back (state/, generated group_vars): 45x the largest.
 GENERATED_YAML_MAX_BYTES = 16 * MIB
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from controller.errors import Diagnostics
+from controller.lines.progress import line_order_items
 from controller.mapping_io import read_mapping
 from controller.survey.progress import survey_gaps, survey_gaps_markdown
 from controller.workspace import Workspace
@@ -248,6 +249,7 @@ def build_report(ws: Workspace, today: dt.date | None = None) -> tuple[Report | 
             # Old commune lines are cut by the operator: the workspace has no record of it.
             Item("old commune endpoints to terminate", to_terminate, None, "terminated", "operator"),
             Item("old district endpoints terminated", districts, _step(steps, "revoke"), "retired", dec),
+            *line_order_items(ws, today, sources),
         ]),
         Workstream(2, "Commune LAN", [
             Item("commune LAN supernets", communes, communes_allocated, "allocated", alloc),

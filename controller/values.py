@@ -199,3 +199,18 @@ def valid_domain(value: str, minimum_labels: int = 2) -> bool:
         return False
     labels = value.split(".")
     return len(labels) >= minimum_labels and all(_DOMAIN_LABEL.match(part) for part in labels)
+
+
+# A person's contact as people write it on a form; the mailbox or number is not checked to exist.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9 .()-]{6,20}$")
+
+
+def valid_email(value: str) -> bool:
+    """`name@domain.tld`: one @, no spaces."""
+    return bool(_EMAIL.match(value))
+
+
+def valid_phone(value: str) -> bool:
+    """6 to 20 digits, spaces, dots, dashes or parentheses, an optional leading + (0913 456 789, +84 ...)."""
+    return bool(_PHONE.match(value))

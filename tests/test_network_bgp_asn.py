@@ -139,7 +139,8 @@ def test_inventory_renders_commune_asn_and_a_bgp_site(tmp_path: Path) -> None:
         gateway = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert gateway["commune_asn"] == 4_200_000_000 + int(gateway["commune_code"])
         routing = [site["routing"] for site in gateway["commune_sites"]]
-        assert routing == (["bgp"] if gateway["commune_code"] == "90010" else ["static"])
+        # a `sites:` entry is the commune's whole list; the others have both HQs by default
+        assert routing == (["bgp"] if gateway["commune_code"] == "90010" else ["static", "static"])
 
 
 # --- property: the AS depends on the commune's code only ------------------------------------

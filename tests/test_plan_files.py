@@ -66,7 +66,8 @@ def test_the_government_vlan_id_shows_per_gateway_and_is_a_refused_mass_change(
 def test_a_sites_routing_shows_with_its_diff_and_inventory_writes_what_plan_counted(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _edit(workspace, "sites: {}", 'sites:\n  "22918":\n    - {name: hq, routing: bgp}')
+    # the entry lists both HQ sites: it replaces the commune's default list, and only the routing changes
+    _edit(workspace, "sites: {}", 'sites:\n  "22918":\n    - {name: hq, routing: bgp}\n    - {name: party}')
     code, out = _plan(workspace, capsys, "--diff")
     assert code == EXIT_CHANGES
     # the gateway's site and the core's peer for it (the core's list is rendered, not derived)

@@ -32,6 +32,12 @@ def test_every_province_allocates_and_renders(tmp_path: Path) -> None:
         assert len(labels) == len(set(labels)) == len(mapping.new_units), name
         lans = [commune.lan_prefix for commune in allocations.communes]
         assert IPSet(lans).size == sum(lan.size for lan in lans), name
+        # the default pools hold both HQs' lines of every commune (People's Committee, Party committee)
+        sites = [site.endpoint for commune in allocations.communes for site in commune.sites]
+        assert len(sites) == 2 * len(mapping.new_units), name
+        links = [endpoint.link_prefix for endpoint in sites]
+        assert IPSet(links).size == sum(link.size for link in links), name
+        assert len({endpoint.loopback for endpoint in sites}) == len(sites), name
         tree, files = build_inventory(Workspace(folder), mapping, province, allocations)
         assert len(tree.hosts_in("communes")) == len(mapping.new_units)
         hosts = yaml.safe_load(files["hosts.yml"])

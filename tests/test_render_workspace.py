@@ -60,6 +60,9 @@ def test_ansible_inventory_loads_45_communes_without_warnings(binh_thuan: Path) 
     assert {old["code"] for old in muine["commune_formed_from"]} == {"22915", "22918", "22957"}
     assert set(muine["commune_formed_from"][0]) >= {"code", "name", "district", "province", "primary"}
     assert muine["commune_sites"][0]["link_prefix"].endswith("/31")
+    # two HQs by default: the People's Committee's (main line) and the Party committee's
+    assert [(site["name"], site["role"], site["hq_of"]) for site in muine["commune_sites"]] == [
+        ("hq", "main", "people_committee"), ("party", "secondary", "party_committee")]
     assert [room["room"] for room in muine["commune_vc_rooms"]] == ["gov", "party"]
     assert muine["commune_edoc_code"].startswith("H36.")
     # old units' records reach the hosts that read them, not every gateway
@@ -69,7 +72,8 @@ def test_ansible_inventory_loads_45_communes_without_warnings(binh_thuan: Path) 
     assert "old_units" not in muine
     # the core's lists (group_vars/dataline_core) reach the core only
     core1 = data["_meta"]["hostvars"]["core1"]
-    assert len(core1["core_peers"]) == 45 and len(core1["core_old_endpoints"]) == 131
+    assert len(core1["core_peers"]) == 90 and len(core1["core_old_endpoints"]) == 131
+    assert {peer["key"] for peer in core1["core_peers"]} >= {"muine-hq", "muine-party"}
     assert "core_peers" not in muine and "core_peers" not in ns1
     assert muine["province_data_line"]["metrics"] == {"main": 100, "secondary": 200}
     # nothing of the workspace's inputs or state is read as inventory

@@ -54,7 +54,8 @@ def test_json_of_a_valid_workspace_with_its_secrets(
     code, result = _validate(workspace, capsys)
     assert code == EXIT_OK
     assert result["valid"] is True and result["problems"] == []
-    assert result["checks"] == ["mapping.yml", "province.yml", "state", "integration_centre", "secrets"]
+    assert result["checks"] == [
+        "mapping.yml", "province.yml", "state", "integration_centre", "hq_sites", "secrets"]
     assert (result["new_units"], result["old_units"]) == (45, 121)
 
 

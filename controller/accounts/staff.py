@@ -20,7 +20,6 @@ both
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,14 +29,13 @@ from controller.csvread import iter_table
 from controller.errors import Diagnostics
 from controller.limits import STAFF_CSV_MAX_BYTES
 from controller.names import normalize
+from controller.values import valid_email, valid_phone
 
 COMMUNE_REQUIRED = ("commune_code", "full_name", "position")
 DISTRICT_REQUIRED = ("district", "full_name", "position")
 OPTIONAL = ("staff_id", "role", "given_name", "username", "personal_email", "phone")
 DISTRICT_OPTIONAL = ("successor_code",)
 ROLES = ("staff", "it_officer")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+?[0-9 .()-]{6,20}$")
 
 
 @dataclass(frozen=True)
@@ -200,10 +198,10 @@ def _row(
     if wrong:
         diagnostics.add(path, line, f"username {username!r} {wrong}", hint="choose another username")
     email = record.get("personal_email", "")
-    if email and not _EMAIL.match(email):
+    if email and not valid_email(email):
         diagnostics.add(path, line, "personal_email is not an e-mail address")
     phone = record.get("phone", "")
-    if phone and not _PHONE.match(phone):
+    if phone and not valid_phone(phone):
         diagnostics.add(path, line, "phone is not a phone number")
     if len(diagnostics) != problems_before:
         return None

@@ -375,18 +375,26 @@ def _assign_sites(run: _Run, mapping: Mapping, diagnostics: Diagnostics) -> None
     state = run.state
     flat: dict[str, SiteState] = {}
     wanted: dict[str, tuple[IPNetwork | None, IPAddress | None]] = {}
+    province = run.province
     for code in sorted(mapping.new_units):
         entry = state.communes[code]
-        specs = run.province.sites_of(code)
-        names = {spec.name for spec in specs}
+        names = {spec.name for spec in province.sites_of(code)}
         for site_name in sorted(set(entry.sites) - names):
             site = entry.sites.pop(site_name)
             _release_endpoint(run, site, f"commune {code} site {site_name}", "site removed from province.yml")
-        for spec in specs:
-            key = f"{code}/{spec.name}"
-            if spec.name in entry.sites:
-                flat[key] = entry.sites[spec.name]
-            wanted[key] = (spec.link_prefix, spec.loopback)
+    # The default Party committee sites take their addresses after every other site: the
+    # `hq` sites of a fresh workspace then get exactly what they got when `hq` was a
+    # commune's only default site.
+    for party_pass in (False, True):
+        for code in sorted(mapping.new_units):
+            entry = state.communes[code]
+            for spec in province.sites_of(code):
+                if province.default_party_site(code, spec) != party_pass:
+                    continue
+                key = f"{code}/{spec.name}"
+                if spec.name in entry.sites:
+                    flat[key] = entry.sites[spec.name]
+                wanted[key] = (spec.link_prefix, spec.loopback)
     all_held = [site for entry in state.communes.values() for site in entry.sites.values()]
     generation = run.generation
     _assign_endpoints(

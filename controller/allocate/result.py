@@ -45,6 +45,7 @@ class SiteAllocation:
     routing: str
     endpoint: Endpoint
     reuses_old_endpoint: str | None  # old unit code or old district code
+    hq_of: str  # people_committee | party_committee | both (controller.province.HQ_OF)
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,7 @@ class _View:
                 routing=spec.routing,
                 endpoint=_endpoint(entry.sites[spec.name]),
                 reuses_old_endpoint=self.reuse.of_site(code, spec.name),
+                hq_of=spec.hq_of,
             )
             for spec in province.sites_of(code)
         ]

@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # the hooks' types only: contributions import this module, it
 MODULES: tuple[str, ...] = (
     "controller.contrib.accounts",
     "controller.contrib.integration_centre",
+    "controller.contrib.hq_sites",
 )
 
 

@@ -8,6 +8,7 @@ is reported as an error instead of being listed (nothing is written).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from controller.exports._network_inventory import (
     old_units_file,
     require,
 )
+from controller.names import old_district_host
 from controller.yamlio import key_path_text
 
 NAME = "lines-to-return"
@@ -32,8 +34,14 @@ COLUMNS = [
 ADDRESS_KEYS = ("link_prefix", "core_address", "local_address", "loopback")
 
 
+@dataclass(frozen=True)
+class LineToReturn:
+    row: dict[str, str]  # the CSV's row
+    district_host: str  # the old district host whose decommissioning ends the line
+
+
 def _candidates(old: LoadedFile, section: str, kind: str, active: dict[str, str],
-                diagnostics: Diagnostics) -> list[dict[str, str]]:
+                diagnostics: Diagnostics) -> list[LineToReturn]:
     entries: Any = old.data.get(section) or []
     if not isinstance(entries, list):
         diagnostics.add(old.path, old.line(section), f"{section} must be a list", key=section)
@@ -55,7 +63,7 @@ def _candidates(old: LoadedFile, section: str, kind: str, active: dict[str, str]
                             + ", ".join(clashes), key=key_path_text((*where, "endpoint_reused_by")),
                             hint="set endpoint_reused_by or correct the addresses")
             continue
-        found.append({
+        row = {
             "kind": kind,
             "code": str(code),
             "name": str(entry.get("name", "")),
@@ -63,21 +71,31 @@ def _candidates(old: LoadedFile, section: str, kind: str, active: dict[str, str]
             "province": str(entry.get("province", "")),
             **{key: str(values[key]) for key in ADDRESS_KEYS},
             "operator_assigned": "yes" if endpoint.get("operator_assigned") else "no",
-        })
+        }
+        host = entry.get("host") if kind == "district" else old_district_host(
+            str(entry.get("province_label", "")), str(entry.get("district_label", "")))
+        found.append(LineToReturn(row, str(host or "")))
     return found
 
 
-def rows(workspace: Path) -> list[dict[str, str]]:
+def lines(workspace: Path) -> list[LineToReturn]:
+    """The old lines no site keeps, districts first, by old province and code; InvalidInput when
+    the rendered inventory is missing or contradicts itself."""
     diagnostics = Diagnostics()
     active = active_site_addresses(commune_gateways(workspace, diagnostics), diagnostics)
     old = old_units_file(workspace, diagnostics)
-    found: list[dict[str, str]] = []
+    found: list[LineToReturn] = []
     if old is not None:
         found += _candidates(old, "old_districts", "district", active, diagnostics)
         found += _candidates(old, "old_units", "commune", active, diagnostics)
     if diagnostics:
         raise InvalidInput(diagnostics)
-    return sorted(found, key=lambda row: (row["kind"] != "district", row["province"], row["code"]))
+    return sorted(found, key=lambda line: (line.row["kind"] != "district", line.row["province"],
+                                           line.row["code"]))
+
+
+def rows(workspace: Path) -> list[dict[str, str]]:
+    return [line.row for line in lines(workspace)]
 
 
 def export(workspace_dir: Path, out_dir: Path) -> list[Path]:

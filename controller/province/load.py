@@ -34,7 +34,7 @@ from controller.province.sections import (
     read_vc_vlan,
     read_vlans,
 )
-from controller.province.sites import read_legacy, read_sites, read_vc_macs
+from controller.province.sites import read_legacy, read_shared_hq, read_sites, read_vc_macs
 from controller.yamlio import parse_yaml
 from controller.yamlreader import YamlReader
 
@@ -88,7 +88,8 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
     policy = QuarantinePolicy(generations if generations is not None else 2, until)
 
     edoc = read_edoc(reader, label)
-    sites = read_sites(reader, mapping)
+    shared_hq = read_shared_hq(reader, mapping)
+    sites = read_sites(reader, mapping, shared_hq)
     vc_macs = read_vc_macs(reader, mapping)
     legacy = read_legacy(reader, mapping)
 
@@ -131,6 +132,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
         vc_macs=vc_macs,
         legacy_endpoints=legacy,
         commune_asns=commune_asns,
+        shared_hq=shared_hq,
         raw=data,
         lines=lines,
         path=path,

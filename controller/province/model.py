@@ -21,6 +21,16 @@ POOL_NAMES = (
 )
 SERVER_ROLES = ("dataline_core", "dns_primary", "dns_secondary", "mail", "directory", "portal", "archive")
 SITE_ROLES = ("main", "secondary")
+# Whose HQ a site is (plan 2495 §1.2: a data line at the Party committee's HQ AND at the
+# People's Committee's); `both` when the two share a building.
+PEOPLE_COMMITTEE = "people_committee"
+PARTY_COMMITTEE = "party_committee"
+BOTH_COMMITTEES = "both"
+HQ_OF = (PEOPLE_COMMITTEE, PARTY_COMMITTEE, BOTH_COMMITTEES)
+# The sites a commune gets without a `sites:` entry. `hq` keeps the name it had when it was
+# the only default site, so allocations made then still belong to it.
+HQ_SITE = "hq"
+PARTY_SITE = "party"
 ROUTING = ("static", "bgp")
 VC_ROOMS = ("gov", "party")
 
@@ -28,7 +38,8 @@ NOWHERE = IPNetwork("0.0.0.0/32")  # stands in for a prefix that failed to parse
 
 DEFAULT_DEADLINES = {
     "plan_submitted": dt.date(2025, 6, 5),
-    "data_lines_requested": dt.date(2025, 6, 9),
+    "data_lines_requested": dt.date(2025, 6, 9),  # the HQ addresses, from the districts
+    "data_lines_installed": dt.date(2025, 6, 15),  # the operator's endpoints at both HQs
     # Plan 2495 §2: video-conference equipment reviewed and two rooms per commune (government,
     # Party) allocated by 9 June; handed over under the Department of Finance by 25 June.
     "vc_equipment_reviewed": dt.date(2025, 6, 9),
@@ -84,10 +95,26 @@ class SiteSpec:
     # None with `reuse_default` = apply the default rule; None without it = reuse nothing.
     reuses_old_endpoint: str | None = None
     reuse_default: bool = True
+    hq_of: str = PEOPLE_COMMITTEE
+
+    @property
+    def people_committee(self) -> bool:
+        return self.hq_of in (PEOPLE_COMMITTEE, BOTH_COMMITTEES)
+
+    @property
+    def party_committee(self) -> bool:
+        return self.hq_of in (PARTY_COMMITTEE, BOTH_COMMITTEES)
 
     @property
     def operator_assigned(self) -> bool:
         return self.link_prefix is not None
+
+
+_DEFAULT_SITES = (
+    SiteSpec(name=HQ_SITE, role="main", hq_of=PEOPLE_COMMITTEE),
+    SiteSpec(name=PARTY_SITE, role="secondary", hq_of=PARTY_COMMITTEE),
+)
+_SHARED_SITES = (SiteSpec(name=HQ_SITE, role="main", hq_of=BOTH_COMMITTEES),)
 
 
 @dataclass(frozen=True)
@@ -180,6 +207,8 @@ class ProvinceConfig:
     vc_macs: dict[str, dict[str, str]] = field(default_factory=dict)
     legacy_endpoints: dict[str, LegacyEndpoint] = field(default_factory=dict)
     commune_asns: AsnRange = field(default_factory=AsnRange)
+    # Communes whose Party committee and People's Committee share one building: one site.
+    shared_hq: frozenset[str] = frozenset()
     raw: dict[str, Any] = field(default_factory=dict)
     lines: LineIndex = field(default_factory=LineIndex)
     path: Path = Path("province.yml")
@@ -191,7 +220,14 @@ class ProvinceConfig:
         return [server for server in self.servers if server.role == role]
 
     def sites_of(self, new_code: str) -> list[SiteSpec]:
-        return self.sites.get(new_code) or [SiteSpec(name="hq")]
+        """The commune's sites: its `sites:` entry, else the People's Committee HQ (`hq`) and the
+        Party committee HQ (`party`), or one `hq` for both when they share a building."""
+        default = _SHARED_SITES if new_code in self.shared_hq else _DEFAULT_SITES
+        return self.sites.get(new_code) or list(default)
+
+    def default_party_site(self, new_code: str, site: SiteSpec) -> bool:
+        """A Party committee site the commune has by default (not listed under `sites:`)."""
+        return new_code not in self.sites and site.name == PARTY_SITE
 
 
 def lan_prefixlen_for(vlans: list[Vlan]) -> int:

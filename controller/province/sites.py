@@ -7,14 +7,45 @@ import re
 from controller import values
 from controller.model import Mapping
 from controller.names import district_key, normalize
-from controller.province.model import ROUTING, SITE_ROLES, VC_ROOMS, LegacyEndpoint, SiteSpec
+from controller.province.model import (
+    BOTH_COMMITTEES,
+    HQ_OF,
+    PARTY_COMMITTEE,
+    PARTY_SITE,
+    PEOPLE_COMMITTEE,
+    ROUTING,
+    SITE_ROLES,
+    VC_ROOMS,
+    LegacyEndpoint,
+    SiteSpec,
+)
 from controller.yamlio import KeyPath
 from controller.yamlreader import YamlReader
 
 _SITE_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
 
 
-def read_sites(reader: YamlReader, mapping: Mapping) -> dict[str, list[SiteSpec]]:
+def read_shared_hq(reader: YamlReader, mapping: Mapping) -> frozenset[str]:
+    """`shared_hq`: the communes whose Party committee and People's Committee share a building."""
+    found: dict[str, int] = {}
+    for position, written in enumerate(reader.sequence(("shared_hq",))):
+        keypath: KeyPath = ("shared_hq", position)
+        if written in (None, ""):
+            reader.error(keypath, "empty item", hint="a new commune code, or remove the item")
+            continue
+        code = reader.text(keypath)
+        if not code:
+            continue  # not text: reported by reader.text
+        if code not in mapping.new_units:
+            reader.error(keypath, f"no new unit with code {code} in mapping.yml",
+                         hint="list new commune codes (mã ĐVHC), e.g. \"22918\"")
+        elif code in found:
+            reader.error(keypath, f"commune {code} is listed twice (first as item {found[code]})")
+        found.setdefault(code, position)
+    return frozenset(found)
+
+
+def read_sites(reader: YamlReader, mapping: Mapping, shared_hq: frozenset[str]) -> dict[str, list[SiteSpec]]:
     result: dict[str, list[SiteSpec]] = {}
     district_codes = district_identities(mapping)
     for code, items in reader.mapping(("sites",)).items():
@@ -62,6 +93,7 @@ def read_sites(reader: YamlReader, mapping: Mapping) -> dict[str, list[SiteSpec]
                     reader.error(
                         (*keypath, "reuses_old_endpoint"), f"no old unit or district with code {reuse}"
                     )
+            hq_of = _read_hq_of(reader, (*keypath, "hq_of"), name, shared=code in shared_hq)
             specs.append(
                 SiteSpec(
                     name=name,
@@ -72,12 +104,25 @@ def read_sites(reader: YamlReader, mapping: Mapping) -> dict[str, list[SiteSpec]
                     loopback=loopback,
                     reuses_old_endpoint=reuse,
                     reuse_default=reuse_default,
+                    hq_of=hq_of,
                 )
             )
         if specs and not any(spec.role == "main" for spec in specs):
             reader.error(base, f"commune {code} has no site with role main")
         result[code] = specs
     return result
+
+
+def _read_hq_of(reader: YamlReader, keypath: KeyPath, name: str, *, shared: bool) -> str:
+    default = BOTH_COMMITTEES if shared else PARTY_COMMITTEE if name == PARTY_SITE else PEOPLE_COMMITTEE
+    hq_of = reader.text(keypath, default)
+    if hq_of not in HQ_OF:
+        reader.error(keypath, f"unknown HQ {hq_of!r}", hint=" or ".join(HQ_OF))
+        return default
+    if shared and hq_of != BOTH_COMMITTEES:
+        reader.error(keypath, f"hq_of {hq_of} in a commune listed in shared_hq (one building for both "
+                     "committees)", hint="remove hq_of, or the commune from shared_hq")
+    return hq_of
 
 
 def read_vc_macs(reader: YamlReader, mapping: Mapping) -> dict[str, dict[str, str]]:

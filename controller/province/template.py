@@ -99,7 +99,8 @@ integration_centre:
 # Deadlines of the plan, by task.
 deadlines:
   plan_submitted: 2025-06-05
-  data_lines_requested: 2025-06-09
+  data_lines_requested: 2025-06-09     # the districts send both HQ addresses of every new commune
+  data_lines_installed: 2025-06-15     # the operator's data-line endpoints at both HQs
   vc_equipment_reviewed: 2025-06-09     # video-conference equipment reviewed, two rooms allocated
   domains_and_codes_registered: 2025-06-12
   accounts_created: 2025-06-15
@@ -122,13 +123,22 @@ edoc:
   issued: []                      # codes already issued in the province: never planned again
   old_codes: {{}}                   # old unit/district code -> its code, closed after the merger
 
-# HQ sites per new commune code ({communes} communes). Without an entry a commune has
-# one site `hq`. Operator-assigned addresses take precedence over the pools.
+# New communes whose Party committee and People's Committee share one building: one site,
+# `hq`, for both. Every other commune has two by default: `hq` (People's Committee, main line)
+# and `party` (Party committee, secondary). Their postal addresses: `mergectl sites import`.
+shared_hq: []
+#  - "22918"
+
+# HQ sites per new commune code ({communes} communes), when a commune needs other than the
+# default above (an entry replaces the default list: list every site). Operator-assigned
+# addresses take precedence over the pools.
 sites: {{}}
 #  "22918":
 #    - name: hq
 #      role: main                  # main | secondary (diverse second line)
-#      postal_address: "..."
+#      hq_of: people_committee     # people_committee | party_committee | both (default by name:
+#                                  # party -> party_committee, in shared_hq -> both)
+#      postal_address: "..."       # else from registers/hq-sites.yml (mergectl sites import)
 #      routing: static             # static | bgp
 #      link_prefix: 10.250.0.4/31  # operator-assigned, optional
 #      loopback: 10.251.0.3        # operator-assigned, optional

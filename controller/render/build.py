@@ -199,6 +199,7 @@ def commune_vars(commune: CommuneAllocation) -> dict[str, Any]:
             {
                 "name": site.name,
                 "role": site.role,
+                "hq_of": site.hq_of,
                 "postal_address": site.postal_address,
                 **{key: value for key, value in _endpoint_vars(site.endpoint).items()},
                 "routing": site.routing,
