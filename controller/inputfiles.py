@@ -3,7 +3,7 @@
 Every reader of a file the engineer gives (mapping CSV, staff lists, mapping.yml,
 province.yml) and of the files mergectl reads back goes through `read_bytes` or
 `read_text`, so `--csv /dev/zero`, a runaway 47 MB file or a single 1 GB line is
-refused as a diagnostic (exit 2) in bounded time and memory, never read into memory.
+refused as a diagnostic (exit 3) in bounded time and memory, never read into memory.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Input limits: how much of a file mergectl reads before refusing it (exit 2, FILE or FILE:LINE).
+"""Input limits: how much of a file mergectl reads before refusing it (exit 3, FILE or FILE:LINE).
 
 Every limit is far above what the real country needs, so only a broken or hostile file
 reaches one. Measured with `mergectl import` and `mergectl inventory` of every province
