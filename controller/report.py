@@ -29,9 +29,9 @@ THURSDAY = 3  # date.weekday()
 
 # Which deadline of the plan each workstream answers to (keys of province.yml `deadlines`).
 WORKSTREAM_DEADLINE = {
-    1: "data_lines_requested",
+    1: "data_lines_installed",
     2: "in_service",
-    3: "in_service",
+    3: "vc_equipment_handed_over",
     4: "domains_and_codes_registered",
     5: "accounts_created",
     6: "domains_and_codes_registered",

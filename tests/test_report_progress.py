@@ -42,6 +42,10 @@ def test_fresh_workspace_shows_unknown_not_zero(workspace: Path) -> None:
     text = to_markdown(report)
     assert "0 %" not in text
     assert "| 2 | Commune LAN | in_service | commune LAN supernets | unknown | 5 | unknown |" in text
+    # Each workstream answers to its own task of plan 2495: endpoints at both HQs by 15 June,
+    # video-conference equipment handed over by 25 June.
+    assert "| 1 | Specialised data network | data_lines_installed |" in text
+    assert "| 3 | Video conferencing | vc_equipment_handed_over |" in text
     assert "- `state/allocations.yml`: absent" in text
     deadlines = {d.task: d for d in report.deadlines}
     assert deadlines["data_lines_requested"].days_left == -1
