@@ -21,7 +21,7 @@ from typing import Any
 from controller.errors import Diagnostics
 from controller.lines.progress import line_order_items
 from controller.mapping_io import read_mapping
-from controller.survey.progress import survey_gaps, survey_gaps_markdown
+from controller.survey.progress import survey_gaps, survey_gaps_markdown, video_conference_items
 from controller.workspace import Workspace
 from controller.yamlio import parse_yaml
 
@@ -242,6 +242,7 @@ def build_report(ws: Workspace, today: dt.date | None = None) -> tuple[Report | 
         entries = accounts.get("accounts", accounts.get("issued"))
         issued_accounts = len(entries) if isinstance(entries, dict | list) else None
 
+    survey = survey_gaps(ws)
     workstreams = [
         Workstream(1, "Specialised data network", [
             # At least one site per commune until the allocation says how many there are.
@@ -257,6 +258,8 @@ def build_report(ws: Workspace, today: dt.date | None = None) -> tuple[Report | 
         ]),
         Workstream(3, "Video conferencing", [
             Item("meeting rooms (government + Party)", 2 * communes, vc_rendered, "rendered", rend),
+            *video_conference_items(ws, survey, 2 * communes, deadlines.get("vc_equipment_handed_over"),
+                                    sources),
         ]),
         Workstream(4, "Domain names", [
             Item("commune domains", communes, communes_rendered, "rendered", rend),
@@ -311,7 +314,7 @@ def build_report(ws: Workspace, today: dt.date | None = None) -> tuple[Report | 
                    for task, date in sorted(deadlines.items(), key=lambda item: item[1])],
         sources=sources,
         exports=exports,
-        survey=survey_gaps(ws),
+        survey=survey,
     )
     return report, diagnostics
 

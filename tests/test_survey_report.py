@@ -160,3 +160,36 @@ def test_the_progress_report_never_fails_on_the_survey(
     edit_text(bt_workspace / "registers" / "survey" / "mail_domains.yml", "mailboxes: 31", "mailboxes: many")
     markdown = output_of(capsys, "report", str(bt_workspace))
     assert "- unreadable (" in markdown and "[records[0].mailboxes] 'many' is not a whole number" in markdown
+
+
+def test_the_progress_report_follows_the_meeting_rooms(
+    surveyed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Workstream 3 counts what plan 2495 §2 asks beyond the rendered rooms, from the registers."""
+    rows = [line for line in output_of(capsys, "report", str(surveyed)).splitlines()
+            if line.startswith("| | | | rooms with") or line.startswith("| | | | old connection")]
+    # 3 rooms have their equipment handed over (equipment.csv); no HQ sheet yet: contacts unknown;
+    # the provider's answer on the 5 surveyed accounts is not recorded anywhere.
+    assert rows == [
+        "| | | | rooms with equipment handed over (plan 2495: by 2025-06-25) | 3 | 90 | 3 % | handed over "
+        "| `registers/survey/equipment.yml` |",
+        "| | | | rooms with a contact point for the provider | unknown | 90 | unknown | known "
+        "| `registers/hq-sites.yml` |",
+        "| | | | old connection accounts to reclaim | unknown | 5 | unknown | reclaimed "
+        "| `registers/survey/vc_endpoints.yml` |",
+    ]
+    # Mũi Né (both HQs), Phú Thủy, Hàm Thắng (People's Committee only) and Phan Thiết (both) gave
+    # a contact: 6 rooms.
+    assert main(["sites", "import", str(surveyed), str(Path(__file__).parent / "fixtures" / "sites"
+                                                       / "hq-sites-phanthiet.csv")]) == 0
+    capsys.readouterr()
+    markdown = output_of(capsys, "report", str(surveyed))
+    assert "| rooms with a contact point for the provider | 6 | 90 | 7 % |" in markdown
+
+
+def test_without_registers_the_meeting_rooms_progress_is_unknown(
+    bt_workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    markdown = output_of(capsys, "report", str(bt_workspace))
+    assert "| rooms with equipment handed over (plan 2495: by 2025-06-25) | unknown | 90 |" in markdown
+    assert "| old connection accounts to reclaim | unknown | unknown |" in markdown

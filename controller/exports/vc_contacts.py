@@ -9,11 +9,13 @@ missing, so the list shows what is still to collect.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from controller.allocate import validated_inputs
 from controller.csvwrite import write_csv
 from controller.hq_sites import register as hq_register
+from controller.hq_sites.register import HqSite
 from controller.hq_sites.words import MISSING, hq_words
 from controller.province import VC_ROOMS, SiteSpec
 from controller.workspace import Workspace
@@ -44,29 +46,56 @@ def _site_of_room(sites: list[SiteSpec], room: str) -> SiteSpec | None:
         (site for site in sites if site.party_committee), None)
 
 
-def export(workspace_dir: Path, out_dir: Path, lang: str = "vi") -> list[Path]:
-    workspace = Workspace(workspace_dir)
+@dataclass(frozen=True)
+class RoomContact:
+    """One meeting room of a commune, the HQ it is in and what the register knows of that HQ."""
+
+    code: str
+    commune: str
+    room: str
+    site: SiteSpec | None
+    postal_address: str
+    known: HqSite | None
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.known and (self.known.contact_name or self.known.contact_phone
+                                    or self.known.contact_email))
+
+
+def room_contacts(workspace: Workspace) -> list[RoomContact]:
+    """Every room of every new commune (government, Party), in commune-code order."""
     inputs = validated_inputs(workspace)  # the HQ sites register is checked with it
     mapping, province = inputs.mapping, inputs.province
     register, _ = hq_register.load(workspace, mapping, province)
-    missing = MISSING[lang]
-    rows = []
+    found = []
     for code in sorted(mapping.new_units):
         sites = province.sites_of(code)
         for room in VC_ROOMS:
             site = _site_of_room(sites, room)
-            known = register.get((code, site.name)) if site else None
-            values = {
-                "commune_code": code,
-                "commune": mapping.new_units[code].name,
-                "room": ROOMS[lang][room],
-                "hq": hq_words(site.hq_of, lang) if site else NO_SITE[lang],
-                "postal_address": (hq_register.address_of(province, register, code, site) if site else "")
-                or missing,
-                "contact_name": (known.contact_name if known else "") or missing,
-                "contact_phone": (known.contact_phone if known else "") or missing,
-                "contact_email": (known.contact_email if known else "") or missing,
-                "note": known.note if known else "",
-            }
-            rows.append({COLUMNS[lang][name]: value for name, value in values.items()})
+            found.append(RoomContact(
+                code, mapping.new_units[code].name, room, site,
+                hq_register.address_of(province, register, code, site) if site else "",
+                register.get((code, site.name)) if site else None,
+            ))
+    return found
+
+
+def export(workspace_dir: Path, out_dir: Path, lang: str = "vi") -> list[Path]:
+    missing = MISSING[lang]
+    rows = []
+    for room in room_contacts(Workspace(workspace_dir)):
+        known, site = room.known, room.site
+        values = {
+            "commune_code": room.code,
+            "commune": room.commune,
+            "room": ROOMS[lang][room.room],
+            "hq": hq_words(site.hq_of, lang) if site else NO_SITE[lang],
+            "postal_address": room.postal_address or missing,
+            "contact_name": (known.contact_name if known else "") or missing,
+            "contact_phone": (known.contact_phone if known else "") or missing,
+            "contact_email": (known.contact_email if known else "") or missing,
+            "note": known.note if known else "",
+        }
+        rows.append({COLUMNS[lang][name]: value for name, value in values.items()})
     return [write_csv(Path(out_dir) / FILE_NAME, list(COLUMNS[lang].values()), rows)]
