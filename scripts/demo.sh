@@ -71,6 +71,17 @@ demo_secrets() {
 run "demo secrets" demo_secrets
 
 if has_verb plan; then run plan mergectl plan "$workspace"; else missing plan "no 'mergectl plan' verb"; fi
+# What the province asks of outside parties (issue 19): the sheets the districts and departments
+# fill in (what exists; both HQs' addresses), and the lines to order from the operator.
+outside_parties() {
+  mergectl survey template "$workspace" && mergectl sites template "$workspace" &&
+    mergectl export line-orders "$workspace"
+}
+if has_verb survey && has_verb sites; then
+  run "outside parties" outside_parties
+else
+  missing "outside parties" "no 'mergectl survey' or 'mergectl sites' verb"
+fi
 
 lab_ok=0
 if has_verb lab; then
