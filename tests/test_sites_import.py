@@ -73,12 +73,16 @@ def test_import_merges_by_commune_and_site(bt_workspace: Path, capsys: pytest.Ca
         '22945,hq,"Số 1 Nguyễn Tất Thành, phường Phan Thiết, tỉnh Lâm Đồng",\n'
         '22918,hq,"Số 10 Nguyễn Đình Chiểu, khu phố 5, phường Mũi Né",\n', encoding="utf-8")
     assert main(["sites", "import", str(bt_workspace), str(second)]) == EXIT_OK
-    assert "3 site(s): 1 new, 2 updated, 0 unchanged" in capsys.readouterr().out
+    # Mũi Né's People's Committee: the same address, no contact columns: nothing to change
+    assert "3 site(s): 1 new, 1 updated, 1 unchanged" in capsys.readouterr().out
     sites = _register(bt_workspace)["sites"]
     assert sites["22933"]["party"]["source"] == "hamthang.csv:2"
     assert sites["22945"]["hq"]["postal_address"].endswith("tỉnh Lâm Đồng")
-    assert "contact_name" not in sites["22945"]["hq"]  # a row replaces its site's whole record
-    assert "contact_name" not in sites["22918"]["hq"]
+    assert sites["22945"]["hq"]["source"] == "hamthang.csv:3"
+    # a sheet of addresses never erases the contacts an earlier sheet gave (blank or absent columns)
+    assert sites["22945"]["hq"]["contact_name"] == "Võ Thị Thu Hà"
+    assert sites["22945"]["hq"]["contact_phone"] == "0252.3822.350"
+    assert sites["22918"]["hq"]["contact_name"] == "Trần Văn Hùng"
     assert sites["22924"]["hq"]["contact_name"] == "Nguyễn Thanh Phương"  # not in the sheet: kept
     # the same sheet again changes nothing, not even the file
     before = (bt_workspace / "registers" / "hq-sites.yml").read_bytes()

@@ -40,8 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp = actions.add_parser(
         "import", help="check a filled sheet and merge it into DIR/registers/hq-sites.yml",
         description="Every problem is reported as FILE:LINE and nothing is written (exit 3). Rows are "
-        "merged by commune and site: a row replaces what the register held for its site; rows the "
-        "sheet does not have are kept; template rows left unfilled are skipped.")
+        "merged by commune and site: a row updates what the register held for its site (a blank "
+        "cell keeps the value held); rows the sheet does not have are kept; template rows left "
+        "unfilled are skipped.")
     imp.add_argument("workspace", type=Path, metavar="DIR", help="province workspace")
     imp.add_argument("sheet", type=Path, metavar="FILE.csv", help="the filled sheet (UTF-8 CSV)")
     imp.set_defaults(handler=run_import)

@@ -18,7 +18,7 @@ every district and each fills its own communes' rows.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -93,12 +93,18 @@ def _check_row(path: Path, line: int, mapping: Mapping, province: ProvinceConfig
 
 
 def merge(register: Register, sites: list[HqSite]) -> tuple[Register, dict[str, int]]:
-    """The register with the sheet's sites replacing the same (commune, site); counts of
-    new, updated and unchanged sites. An unchanged site keeps when and where it came first."""
+    """The register with the sheet's sites updating the same (commune, site); counts of
+    new, updated and unchanged sites. An unchanged site keeps when and where it came first.
+
+    A blank cell, or a column the sheet does not have, keeps what the register holds: a district
+    that sends only the addresses must not erase the contacts another sheet gave."""
     merged = dict(register)
     counts = {"new": 0, "updated": 0, "unchanged": 0}
     for site in sites:
         held = merged.get(site.key)
+        if held is not None:
+            site = replace(site, **{name: getattr(held, name) for name in CONTACT_FIELDS
+                                    if not getattr(site, name)})
         if held is not None and held.same_contacts(site):
             counts["unchanged"] += 1
             continue
