@@ -155,3 +155,19 @@ def test_a_shared_building_has_one_line(bt_workspace: Path, capsys: pytest.Captu
     assert len(rows) == 89
     assert [(row["Mã đường truyền"], row["Trụ sở"]) for row in rows if row["Mã xã"] == "23272"] == [
         ("23272/hq", "Trụ sở chung Đảng ủy và Ủy ban nhân dân")]
+
+
+def test_the_data_lines_survey_names_the_old_lines(bt_workspace: Path) -> None:
+    """Without legacy_endpoints, the operator's ids come from the survey the districts filled in:
+    the line a site keeps (Hàm Tiến's, kept by Mũi Né's People's Committee) and the lines to end
+    (Mũi Né's old ward, the Phan Thiết city HQ written by its name in the sheet)."""
+    survey = Path(__file__).parent / "fixtures" / "survey" / "data_lines.csv"
+    assert main(["survey", "import", str(bt_workspace), "--kind", "data_lines", str(survey)]) == EXIT_OK
+    reports = _export(bt_workspace)
+    orders = {row["Mã đường truyền"]: row for row in _csv(reports / "line-orders.csv")}
+    assert orders["22918/hq"]["Số hiệu đường truyền cũ"] == "TSL-BTN-0232"
+    assert orders["22918/party"]["Số hiệu đường truyền cũ"] == ""  # a new line keeps none
+    to_end = {row["Mã"]: row for row in _csv(reports / "lines-to-end.csv")}
+    line_id = "Số hiệu đường truyền"
+    assert (to_end["22915"][line_id], to_end["593"][line_id], to_end["594"][line_id]) == (
+        "TSL-BTN-0231", "TSL-BTN-0001", "(chưa rõ)")

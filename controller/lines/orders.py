@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from controller import decommission
 from controller.allocate import allocate_workspace, validated_inputs
@@ -28,6 +29,9 @@ from controller.model import Mapping
 from controller.names import district_key
 from controller.province import ProvinceConfig
 from controller.workspace import Workspace
+
+if TYPE_CHECKING:
+    from controller.survey.holders import Holders
 
 # The plan's dates (province.yml `deadlines`): the districts send the addresses by the first,
 # the operator has the lines in place by the second.
@@ -49,7 +53,7 @@ class NewLine:
     contact: HqSite | None
     reuses_old_endpoint: str | None  # the old unit or district whose line the site keeps
     old_endpoint_name: str
-    old_line_id: str  # the operator's id of that line, when province.yml legacy_endpoints has it
+    old_line_id: str  # the operator's id of that line, when province.yml or the survey has it
     link_prefix: str
     loopback: str
     status: LineStatus | None
@@ -150,6 +154,7 @@ def build(workspace: Workspace, today: dt.date | None = None) -> LineOrders:
                         f"province.yml plans: run `mergectl inventory {workspace.dir}` first")
     register, _ = hq_register.load(workspace, mapping, province)  # checked with the inputs
     statuses = lines_register.load(workspace)
+    line_id = _LineIds(workspace, province)
     revoked = {row.host for row in decommission.status(workspace.dir)
                if (row.steps.get("revoke") or {}).get("status") == "done"}
     orders = LineOrders(province.name, today or dt.date.today(), province.deadlines.get(ADDRESS_DEADLINE),
@@ -174,7 +179,7 @@ def build(workspace: Workspace, today: dt.date | None = None) -> LineOrders:
                 contact=register.get((commune.code, site.name)),
                 reuses_old_endpoint=reuse,
                 old_endpoint_name=_old_name(mapping, reuse) if reuse else "",
-                old_line_id=_line_id(province, reuse) if reuse else "",
+                old_line_id=line_id(reuse) if reuse else "",
                 link_prefix=str(site.endpoint.link_prefix),
                 loopback=str(site.endpoint.loopback),
                 status=statuses.get(key),
@@ -183,7 +188,7 @@ def build(workspace: Workspace, today: dt.date | None = None) -> LineOrders:
         row = old.row
         orders.old_lines.append(OldLine(
             key=row["code"], kind=row["kind"], name=row["name"], district=row["district"],
-            province=row["province"], line_id=_line_id(province, row["code"]),
+            province=row["province"], line_id=line_id(row["code"]),
             link_prefix=row["link_prefix"], loopback=row["loopback"], district_host=old.district_host,
             district_decommissioned=old.district_host in revoked, status=statuses.get(row["code"]),
         ))
@@ -201,9 +206,31 @@ def _old_name(mapping: Mapping, code: str) -> str:
     return ""
 
 
-def _line_id(province: ProvinceConfig, code: str) -> str:
-    legacy = province.legacy_endpoints.get(code)
-    return legacy.line_id if legacy else ""
+class _LineIds:
+    """The operator's id of an old unit's or district's line: province.yml's legacy_endpoints,
+    else the data-lines survey (`mergectl survey import --kind data_lines`; the import checked the
+    two agree), active lines first when the survey lists several."""
+
+    def __init__(self, workspace: Workspace, province: ProvinceConfig) -> None:
+        self.province = province
+        self.surveyed: dict[str, list[str]] = {}
+        self.holders: Holders | None = None
+        if (workspace.registers_dir / "survey" / "data_lines.yml").exists():
+            from controller.survey.registers import load_survey
+
+            survey = load_survey(workspace)
+            self.holders = survey.context.holders
+            records = sorted(survey.records("data_lines"),
+                             key=lambda record: record.get("status") != "active")
+            for record in records:
+                self.surveyed.setdefault(str(record.get("old_code")), []).append(str(record.get("line_id")))
+
+    def __call__(self, code: str) -> str:
+        legacy = self.province.legacy_endpoints.get(code)
+        if legacy and legacy.line_id:
+            return legacy.line_id
+        holder = self.holders.old(code) if self.holders else None
+        return ", ".join(self.surveyed.get(holder.code if holder else code, []))
 
 
 @dataclass(frozen=True)
