@@ -191,6 +191,8 @@ def test_resume_picks_the_failed_hosts_of_the_last_run_and_intersects_with_limit
     with pytest.raises(UserError, match=f"no previous run of {playbook}"):
         resume_limit(request, print)
     record_fixture(workspace, str(playbook))
+    with pytest.raises(UserError, match="with --check"):
+        resume_limit(RunRequest(workspace=workspace, playbook=playbook, check=True), print)
     said: list[str] = []
     assert resume_limit(request, said.append) == "ns-broken"
     assert "ns-broken" in said[0] and "ns-good" not in said[0]

@@ -126,9 +126,10 @@ def resume_limit(request: RunRequest, out: Callable[[str], None]) -> str | None:
 
     store = open_store(request.workspace, create=False)
     try:
-        previous = last_run(store, request.playbook_name, lab=request.lab)
+        # A dry run is no progress to resume from, and the lab's hosts are not the province's.
+        previous = last_run(store, request.playbook_name, lab=request.lab, check=request.check)
         if previous is None:
-            where = " in the lab" if request.lab else ""
+            where = (" in the lab" if request.lab else "") + (" with --check" if request.check else "")
             raise UserError(
                 f"--resume: no previous run of {request.playbook_name}{where} in {request.workspace}"
             )

@@ -69,10 +69,13 @@ def get_run(connection: sqlite3.Connection, run_id: int) -> RecordedRun | None:
     return _run(row) if row else None
 
 
-def last_run(connection: sqlite3.Connection, playbook: str, *, lab: bool | None = None) -> RecordedRun | None:
+def last_run(
+    connection: sqlite3.Connection, playbook: str, *, lab: bool | None = None, check: bool | None = None
+) -> RecordedRun | None:
     query, parameters = "SELECT * FROM runs WHERE playbook = ?", [playbook]
-    if lab is not None:
-        query, parameters = query + " AND lab = ?", [*parameters, "1" if lab else "0"]
+    for column, wanted in (("lab", lab), ("check_mode", check)):
+        if wanted is not None:
+            query, parameters = query + f" AND {column} = ?", [*parameters, "1" if wanted else "0"]
     row = connection.execute(query + " ORDER BY id DESC LIMIT 1", parameters).fetchone()
     return _run(row) if row else None
 
