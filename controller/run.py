@@ -1,8 +1,9 @@
 """Runs the product's playbooks through ansible-runner, with the repository's Ansible settings.
 
 Every run gets its own folder `DIR/reports/runs/<UTC timestamp>-<playbook>/` holding
-ansible-runner's artefacts (events, stdout) and `summary.json` (ok/changed/failed
-per host), so a run can be audited after the fact.
+ansible-runner's artefacts (events, stdout), the ansible.cfg it ran with and `summary.json`
+(ok/changed/failed per host), so a run can be audited after the fact; its tasks are recorded
+as they finish in DIR/state/runs.sqlite (controller/runs/).
 
 Where the playbooks come from (`ansible_content`), first found:
 1. `MERGECTL_ANSIBLE_DIR`: a checkout of the repository (ansible.cfg, playbooks/, roles/), or an
@@ -11,8 +12,10 @@ Where the playbooks come from (`ansible_content`), first found:
 3. the collection vngov.mergectl where Ansible looks for collections (ANSIBLE_COLLECTIONS_PATH,
    ~/.ansible/collections, /usr/share/ansible/collections, site-packages): what a
    `pip install`/`pipx install` of mergectl uses, the collection installed beside it.
-From a checkout its ansible.cfg applies; from the collection, the same settings are written into
-the run folder (`COLLECTION_CONFIG`) and the playbooks run by their FQCN.
+From a checkout its ansible.cfg applies; from the collection, the same settings
+(`COLLECTION_CONFIG`), and the playbooks run by their FQCN. Either way the workspace's own
+DIR/ansible.cfg is laid over them and the result written into the run folder
+(controller/ansible_config.py).
 """
 
 from __future__ import annotations
