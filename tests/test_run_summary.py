@@ -176,8 +176,9 @@ def test_missing_inventory_overlay_or_playbook_is_a_user_error(tmp_path: Path) -
     workspace(tmp_path)
     with pytest.raises(UserError, match="lab up"):
         run_playbook(
-            RunRequest(workspace=tmp_path, playbook=playbook(tmp_path), lab=True), runner=FakeRunner(None)
-        )  # type: ignore[arg-type]
+            RunRequest(workspace=tmp_path, playbook=playbook(tmp_path), lab=True),
+            runner=FakeRunner(None),  # type: ignore[arg-type]
+        )
     with pytest.raises(UserError, match="no such file"):
         resolve_playbook(str(tmp_path / "nope.yml"))
 
@@ -209,6 +210,22 @@ def test_progress_is_one_line_per_change_of_state() -> None:
         "  dns: 3/5 dns_servers done, 2 failed",
         "PLAY Gateways",
         "  network: 1/1 communes done",
+    ]
+
+
+def test_the_batches_of_a_serial_play_count_on() -> None:
+    lines: list[str] = []
+    printer = ProgressPrinter(lines.append)
+    play = {"play": "VMs", "play_pattern": "ic_vms", "play_uuid": "p"}
+    start = {"event": "playbook_on_play_start", "event_data": play}
+    for host, batch in (("vm1", "p"), ("vm2", "p_2")):
+        printer({**start, "event_data": {**play, "play_uuid": batch}})
+        printer({"event": "runner_on_ok", "event_data": {"host": host, "role": "vm", "task": "t"}})
+    printer({"event": "playbook_on_stats", "event_data": {}})
+    assert lines == [
+        "PLAY VMs",
+        "  integration_centre: 1/1 ic_vms done",
+        "  integration_centre: 2/2 ic_vms done",
     ]
 
 

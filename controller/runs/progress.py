@@ -22,6 +22,7 @@ Printer = Callable[[str], None]
 @dataclass
 class PlayProgress:
     group: str
+    uuid: str = ""
     workstream: str = NO_WORKSTREAM
     hosts: set[str] = field(default_factory=set)
     failed: set[str] = field(default_factory=set)
@@ -31,6 +32,11 @@ class PlayProgress:
         done = len(self.hosts - self.failed)
         failed = f", {len(self.failed)} failed" if self.failed else ""
         return f"{self.workstream}: {done}/{len(self.hosts)} {self.group} done{failed}"
+
+
+def _play_id(data: Mapping[str, Any]) -> str:
+    # ansible-runner gives each batch of a `serial` play its play's uuid with "_2", "_3"... appended.
+    return str(data.get("play_uuid", "")).split("_", 1)[0]
 
 
 class ProgressPrinter:
@@ -43,11 +49,19 @@ class ProgressPrinter:
     def __call__(self, event: Mapping[str, Any]) -> bool:
         kind = event.get("event", "")
         data = event.get("event_data") or {}
-        if kind in ("playbook_on_play_start", "playbook_on_stats"):
+        if (
+            kind == "playbook_on_play_start"
+            and self.play
+            and self.play.uuid
+            and self.play.uuid == _play_id(data)
+        ):
+            # The next batch of a play with `serial`: its hosts count on with the earlier batches'.
+            self._show(self.play)
+        elif kind in ("playbook_on_play_start", "playbook_on_stats"):
             self._end_play()
-        if kind == "playbook_on_play_start":
-            self.out(f"PLAY {data.get('play', '')}")
-            self.play = PlayProgress(group=str(data.get("play_pattern") or "hosts"))
+            if kind == "playbook_on_play_start":
+                self.out(f"PLAY {data.get('play', '')}")
+                self.play = PlayProgress(group=str(data.get("play_pattern") or "hosts"), uuid=_play_id(data))
         elif kind == "playbook_on_task_start" and self.verbose:
             self.out(f"  TASK {data.get('task', '')}")
         elif kind == "runner_on_file_diff" and self.diff:
