@@ -327,3 +327,28 @@ def test_the_run_uses_the_merged_config_from_its_folder(tmp_path: Path) -> None:
     config = Path(seen["envvars"]["ANSIBLE_CONFIG"])
     assert config == result.run_dir / "ansible.cfg"
     assert "remote_user = admin" in config.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("stop", ["cancelled by ansible-runner", "KeyboardInterrupt"])
+def test_a_run_stopped_by_ctrl_c_is_recorded_as_interrupted(tmp_path: Path, stop: str) -> None:
+    from controller.runs.history import list_runs
+
+    workspace, playbook = make_workspace(tmp_path)
+    events = recorded_events()[:9]
+
+    def runner(**kwargs: Any) -> FakeResult:
+        for event in events:
+            kwargs["event_handler"](event)
+        if stop == "KeyboardInterrupt":
+            raise KeyboardInterrupt
+        return FakeResult(rc=254, status="canceled", stats=None)
+
+    request = RunRequest(workspace=workspace, playbook=playbook)
+    if stop == "KeyboardInterrupt":
+        with pytest.raises(KeyboardInterrupt):
+            run_playbook(request, out=lambda _: None, runner=runner)
+    else:
+        assert not run_playbook(request, out=lambda _: None, runner=runner).ok
+    (run,) = list_runs(open_store(workspace))
+    assert (run.status, run.playbook, run.complete) == ("interrupted", str(playbook), False)
+    assert run.finished is not None
