@@ -1,8 +1,9 @@
 """Runs the product's playbooks through ansible-runner, with the repository's Ansible settings.
 
 Every run gets its own folder `DIR/reports/runs/<UTC timestamp>-<playbook>/` holding
-ansible-runner's artefacts (events, stdout) and `summary.json` (ok/changed/failed
-per host), so a run can be audited after the fact.
+ansible-runner's artefacts (events, stdout), the ansible.cfg it ran with and `summary.json`
+(ok/changed/failed per host), so a run can be audited after the fact; its tasks are recorded
+as they finish in DIR/state/runs.sqlite (controller/runs/).
 
 Where the playbooks come from (`ansible_content`), first found:
 1. `MERGECTL_ANSIBLE_DIR`: a checkout of the repository (ansible.cfg, playbooks/, roles/), or an
@@ -11,14 +12,17 @@ Where the playbooks come from (`ansible_content`), first found:
 3. the collection vngov.mergectl where Ansible looks for collections (ANSIBLE_COLLECTIONS_PATH,
    ~/.ansible/collections, /usr/share/ansible/collections, site-packages): what a
    `pip install`/`pipx install` of mergectl uses, the collection installed beside it.
-From a checkout its ansible.cfg applies; from the collection, the same settings are written into
-the run folder (`COLLECTION_CONFIG`) and the playbooks run by their FQCN.
+From a checkout its ansible.cfg applies; from the collection, the same settings
+(`COLLECTION_CONFIG`), and the playbooks run by their FQCN. Either way the workspace's own
+DIR/ansible.cfg is laid over them and the result written into the run folder
+(controller/ansible_config.py).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -26,7 +30,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from controller.ansible_config import merged_config_text
 from controller.errors import UserError
+from controller.runs.progress import Printer, ProgressPrinter
+from controller.runs.recorder import RunRecorder
+from controller.runs.store import open_store
 from controller.yamlio import atomic_write
 
 COLLECTION = ("vngov", "mergectl")
@@ -74,9 +82,6 @@ NAMED_PLAYBOOKS = (
 # writes it, `apply --lab` adds it and never leaves its group.
 LAB_GROUP = "lab"
 VAULT_PASSWORD_FILE = ".vault-pass"
-
-Printer = Callable[[str], None]
-
 
 def repo_root() -> Path:
     """The checkout holding ansible.cfg, playbooks/ and roles/ (mergectl is installed editable)."""
@@ -217,6 +222,19 @@ class RunRequest:
     diff: bool = False
     extravars: Mapping[str, Any] = field(default_factory=dict)
     vault_ids: tuple[str, ...] = ()  # `--vault-id` values: [LABEL@]FILE or password client script
+    # Passed to ansible-playbook as the engineer typed them (`apply -e`): key=value, JSON or @FILE.
+    extra_vars: tuple[str, ...] = ()
+    tags: str | None = None
+    skip_tags: str | None = None
+    forks: int | None = None
+    verbosity: int = 0
+
+    @property
+    def playbook_name(self) -> str:
+        """How the store names the playbook: a named one by its name, any other by its path."""
+        if self.playbook.stem in NAMED_PLAYBOOKS and self.playbook.parent.name == "playbooks":
+            return self.playbook.stem
+        return str(self.playbook)
 
 
 @dataclass(frozen=True)
@@ -284,36 +302,50 @@ def format_summary(summary: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-class ProgressPrinter:
-    """Short live progress from ansible-runner events: one line per play, per task, and
-    per host result that is not a plain skip."""
-
-    def __init__(self, out: Printer) -> None:
-        self.out = out
-
-    def __call__(self, event: Mapping[str, Any]) -> bool:
-        kind = event.get("event", "")
-        data = event.get("event_data") or {}
-        host = data.get("host", "")
-        if kind == "playbook_on_play_start":
-            self.out(f"PLAY {data.get('play', '')}")
-        elif kind == "playbook_on_task_start":
-            self.out(f"  TASK {data.get('task', '')}")
-        elif kind == "runner_on_ok":
-            changed = (data.get("res") or {}).get("changed")
-            self.out(f"    {'changed' if changed else 'ok':<8} {host}")
-        elif kind == "runner_on_failed":
-            tag = "ignored" if data.get("ignore_errors") else "FAILED"
-            self.out(f"    {tag:<8} {host}: {_message(data)}")
-        elif kind == "runner_on_unreachable":
-            self.out(f"    UNREACHABLE {host}: {_message(data)}")
-        return True
+def inventory_sources(workspace: Path, *, lab: bool) -> list[str]:
+    if not (workspace / "hosts.yml").is_file():
+        raise UserError(
+            f"{workspace}: no hosts.yml; render the inventory first with 'mergectl inventory {workspace}'"
+        )
+    if not lab:
+        return [str(workspace)]
+    overlay = lab_overlay_path(workspace)
+    if not overlay.is_file():
+        raise UserError(f"{overlay} is missing; start the lab first with 'mergectl lab up {workspace}'")
+    return [str(workspace), str(overlay)]
 
 
-def _message(data: Mapping[str, Any]) -> str:
-    res = data.get("res") or {}
-    text = str(res.get("msg") or res.get("stderr") or res.get("reason") or "")
-    return text.strip().splitlines()[0][:300] if text.strip() else "(no message)"
+def product_config(content: AnsibleContent) -> tuple[str, Path]:
+    """The product's ansible.cfg and the folder its relative paths start from."""
+    if content.collection:
+        return collection_config_text(content.folder), content.folder
+    return (content.folder / "ansible.cfg").read_text(encoding="utf-8"), content.folder
+
+
+def matching_hosts(workspace: Path, pattern: str | None, *, lab: bool) -> list[str]:
+    """The inventory's hosts a limit selects, as ansible-playbook would select them (with the run's
+    ansible.cfg: its inventory plugins and ignore patterns decide what the workspace holds)."""
+    import subprocess
+    import tempfile
+
+    workspace = workspace.resolve()
+    inventories = inventory_sources(workspace, lab=lab)
+    limit = lab_limit(pattern) if lab else pattern or "all"
+    content = ansible_content()
+    with tempfile.TemporaryDirectory(prefix="mergectl-hosts-") as folder:
+        config = Path(folder) / "ansible.cfg"
+        config.write_text(merged_config_text(*product_config(content), workspace), encoding="utf-8")
+        environment = {**os.environ, **ansible_env(content.folder), "ANSIBLE_CONFIG": str(config)}
+        command = [str(Path(sys.executable).parent / "ansible"), "all", "--list-hosts", "--limit", limit]
+        for inventory in inventories:
+            command += ["-i", inventory]
+        done = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
+    if done.returncode != 0:
+        if "no hosts to target" in done.stderr:
+            return []
+        raise UserError(f"cannot list the hosts of {limit!r}: {done.stderr.strip() or done.stdout.strip()}")
+    listed = done.stdout.split("hosts (", 1)[-1].splitlines()[1:]
+    return [line.strip() for line in listed if line.strip()]
 
 
 def run_dir_for(workspace: Path, playbook: Path, now: datetime | None = None) -> Path:
@@ -331,30 +363,22 @@ def run_playbook(
 ) -> RunResult:
     """Runs one playbook; `runner` is `ansible_runner.run` unless a test passes a fake."""
     workspace = request.workspace.resolve()
-    if not (workspace / "hosts.yml").is_file():
-        raise UserError(
-            f"{workspace}: no hosts.yml; render the inventory first with 'mergectl inventory {workspace}'"
-        )
-    inventories: list[str] = [str(workspace)]
-    limit = request.limit
-    if request.lab:
-        overlay = lab_overlay_path(workspace)
-        if not overlay.is_file():
-            raise UserError(f"{overlay} is missing; start the lab first with 'mergectl lab up {workspace}'")
-        inventories.append(str(overlay))
-        limit = lab_limit(limit)
+    inventories = inventory_sources(workspace, lab=request.lab)
+    limit = lab_limit(request.limit) if request.lab else request.limit
     content = ansible_content()
+    product_text, product_folder = product_config(content)
+    config_text = merged_config_text(product_text, product_folder, workspace)
     run_dir = run_dir_for(workspace, request.playbook)
     run_dir.mkdir(parents=True)
+    config = run_dir / "ansible.cfg"
+    atomic_write(config, config_text)
     if content.collection:
-        config = run_dir / "ansible.cfg"
-        atomic_write(config, collection_config_text(content.folder))
         project_dir = run_dir
-        envvars = {"ANSIBLE_CONFIG": str(config), "ANSIBLE_FORCE_COLOR": "false",
-                   "PATH": _path_with_our_bin()}
+        envvars = {"ANSIBLE_FORCE_COLOR": "false", "PATH": _path_with_our_bin()}
     else:
         project_dir = content.folder
         envvars = ansible_env(content.folder)
+    envvars["ANSIBLE_CONFIG"] = str(config)
     # No mergectl_workspace or mergectl_bin: the playbooks never call the controller (an execution
     # environment under AWX has neither); what they report is collected from run_dir afterwards.
     extravars = dict(request.extravars)
@@ -367,24 +391,46 @@ def run_playbook(
     elif vault_password.is_file():
         # The workspace's vault password (written by the workstreams that keep secrets in Vault).
         flags += ["--vault-password-file", str(vault_password)]
+    flags += [part for value in request.extra_vars for part in ("-e", value)]
     if runner is None:
         import ansible_runner  # imported here: slow to import, and only `apply` needs it
 
         runner = ansible_runner.run
     started = datetime.now(UTC).isoformat(timespec="seconds")
-    out(f"running {request.playbook.name} (limit: {limit or 'all'}{', ' + ' '.join(flags) if flags else ''})")
-    result = runner(
-        private_data_dir=str(run_dir),
-        project_dir=str(project_dir),
-        playbook=content.playbook_argument(request.playbook),
-        inventory=inventories,
-        extravars=extravars,
+    shown = " ".join(flag for flag in flags if flag in ("--check", "--diff"))
+    out(f"running {request.playbook.name} (limit: {limit or 'all'}{', ' + shown if shown else ''})")
+    store = open_store(workspace)
+    recorder = RunRecorder(
+        store,
+        playbook=request.playbook_name,
         limit=limit,
-        cmdline=" ".join(flags) or None,
-        envvars=envvars,
-        quiet=True,
-        event_handler=ProgressPrinter(out),
+        tags=request.tags,
+        check=request.check,
+        lab=request.lab,
+        run_dir=str(run_dir),
     )
+    printer = ProgressPrinter(out, diff=request.diff, verbose=request.verbosity > 0)
+    try:
+        result = runner(
+            private_data_dir=str(run_dir),
+            project_dir=str(project_dir),
+            playbook=content.playbook_argument(request.playbook),
+            inventory=inventories,
+            extravars=extravars,
+            limit=limit,
+            cmdline=" ".join(shlex.quote(flag) for flag in flags) or None,
+            envvars=envvars,
+            tags=request.tags,
+            skip_tags=request.skip_tags,
+            forks=request.forks,
+            verbosity=request.verbosity or None,
+            quiet=True,
+            event_handler=lambda event: recorder(event) and printer(event),
+        )
+    except BaseException:
+        recorder.finish("interrupted", None)
+        store.close()
+        raise
     finished = datetime.now(UTC).isoformat(timespec="seconds")
     summary = summarise(
         result.stats,
@@ -395,8 +441,13 @@ def run_playbook(
         finished=finished,
     )
     summary.update({"workspace": str(workspace), "lab": request.lab, "limit": limit, "check": request.check})
+    outcome = RunResult(int(result.rc or 0), str(result.status), run_dir, summary)
+    # ansible-runner turns a Ctrl-C into a cancelled run rather than an exception.
+    recorded = "interrupted" if outcome.status == "canceled" else "ok" if outcome.ok else "failed"
+    recorder.finish(recorded, outcome.rc)
+    store.close()
     atomic_write(run_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    return RunResult(int(result.rc or 0), str(result.status), run_dir, summary)
+    return outcome
 
 
 def print_result(result: RunResult, out: Printer = print) -> None:

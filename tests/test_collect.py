@@ -277,7 +277,7 @@ def test_apply_collects_after_the_run_but_not_after_check(
     monkeypatch.setattr(controller.secrets, "check_secrets", lambda *args, **kwargs: Diagnostics())
     assert main(["apply", str(workspace), "--playbook", "decommission", "--check"]) == EXIT_OK
     assert not (workspace / "state").exists()
-    assert main(["apply", str(workspace), "--playbook", "decommission"]) == EXIT_OK
+    assert main(["apply", str(workspace), "--playbook", "decommission", "--yes"]) == EXIT_OK
     assert "quarantine: 7 item(s) quarantined" in capsys.readouterr().out
     check_everything_recorded(workspace)
 

@@ -100,7 +100,7 @@ def test_terminated_lines_reach_the_quarantine_and_the_report(local: Path, tmp_p
             }
         },
     )
-    assert main(["apply", str(local), "--playbook", "dataline_terminate"]) == EXIT_OK
+    assert main(["apply", str(local), "--playbook", "dataline_terminate", "--yes"]) == EXIT_OK
     assert sorted(p.name for p in peers.iterdir()) == ["active-peers.conf", "peer-old-22915.conf"]
     assert [r["value"] for r in json.loads(journal.read_text(encoding="utf-8"))["releases"]] == [
         "10.199.249.8/31",
@@ -117,7 +117,7 @@ def test_terminated_lines_reach_the_quarantine_and_the_report(local: Path, tmp_p
         ]
     # A second run terminates nothing and finds the quarantine as it was.
     before = (local / "state" / "allocations.yml").read_bytes()
-    assert main(["apply", str(local), "--playbook", "dataline_terminate"]) == EXIT_OK
+    assert main(["apply", str(local), "--playbook", "dataline_terminate", "--yes"]) == EXIT_OK
     assert (local / "state" / "allocations.yml").read_bytes() == before
 
 
@@ -170,7 +170,7 @@ def test_the_decommission_journal_reaches_the_controllers_mirror(local: Path, tm
         ),
         encoding="utf-8",
     )
-    assert main(["apply", str(local), "--playbook", str(playbook)]) == EXIT_OK
+    assert main(["apply", str(local), "--playbook", str(playbook), "--yes"]) == EXIT_OK
     (row,) = decommission.status(local)
     assert row.host == "old-binhthuan-hamthuanbac" and row.steps["backup"]["sha256"] == SEAL
     assert (
@@ -211,7 +211,7 @@ def test_the_same_run_from_the_installed_collection(
             }
         },
     )
-    assert main(["apply", str(local), "--playbook", "dataline_terminate"]) == EXIT_OK
+    assert main(["apply", str(local), "--playbook", "dataline_terminate", "--yes"]) == EXIT_OK
     (run,) = (local / "reports" / "runs").iterdir()
     assert "strategy = vngov.mergectl.mergectl_linear" in (run / "ansible.cfg").read_text(encoding="utf-8")
     (command,) = run.glob("artifacts/*/command")

@@ -176,33 +176,65 @@ def test_missing_inventory_overlay_or_playbook_is_a_user_error(tmp_path: Path) -
     workspace(tmp_path)
     with pytest.raises(UserError, match="lab up"):
         run_playbook(
-            RunRequest(workspace=tmp_path, playbook=playbook(tmp_path), lab=True), runner=FakeRunner(None)
-        )  # type: ignore[arg-type]
+            RunRequest(workspace=tmp_path, playbook=playbook(tmp_path), lab=True),
+            runner=FakeRunner(None),  # type: ignore[arg-type]
+        )
     with pytest.raises(UserError, match="no such file"):
         resolve_playbook(str(tmp_path / "nope.yml"))
 
 
-def test_progress_is_short_and_shows_failures() -> None:
+def test_progress_is_one_line_per_change_of_state() -> None:
     lines: list[str] = []
     printer = ProgressPrinter(lines.append)
+    task = {"task": "Install bind9", "role": "bind_primary"}
     for event in (
-        {"event": "playbook_on_play_start", "event_data": {"play": "DNS"}},
+        {"event": "playbook_on_play_start", "event_data": {"play": "DNS", "play_pattern": "dns_servers"}},
         {"event": "playbook_on_task_start", "event_data": {"task": "Install bind9"}},
-        {"event": "runner_on_ok", "event_data": {"host": "ns1", "res": {"changed": True}}},
-        {"event": "runner_on_ok", "event_data": {"host": "ns2", "res": {"changed": False}}},
-        {"event": "runner_on_skipped", "event_data": {"host": "ns3"}},
-        {"event": "runner_on_failed", "event_data": {"host": "ns4", "res": {"msg": "boom\nmore"}}},
-        {"event": "runner_on_unreachable", "event_data": {"host": "ns5", "res": {"msg": "gone"}}},
+        {"event": "runner_on_ok", "event_data": {"host": "ns1", "res": {"changed": True}, **task}},
+        {"event": "runner_on_ok", "event_data": {"host": "ns2", "res": {"changed": False}, **task}},
+        {"event": "runner_on_skipped", "event_data": {"host": "ns3", **task}},
+        {"event": "runner_on_failed", "event_data": {"host": "ns4", "res": {"msg": "boom\nmore"}, **task}},
+        {"event": "runner_on_unreachable", "event_data": {"host": "ns5", "res": {"msg": "gone"}, **task}},
+        {"event": "playbook_on_task_start", "event_data": {"task": "Start bind9"}},
+        {"event": "runner_on_ok", "event_data": {"host": "ns1", "res": {"changed": True}, **task}},
+        {"event": "playbook_on_play_start", "event_data": {"play": "Gateways", "play_pattern": "communes"}},
+        {"event": "runner_on_ok", "event_data": {"host": "muine-gw", "role": "data_line", "task": "t"}},
+        {"event": "playbook_on_stats", "event_data": {}},
     ):
         assert printer(event) is True
     assert lines == [
         "PLAY DNS",
-        "  TASK Install bind9",
-        "    changed  ns1",
-        "    ok       ns2",
-        "    FAILED   ns4: boom",
-        "    UNREACHABLE ns5: gone",
+        "    FAILED ns4: Install bind9: boom",
+        "  dns: 3/4 dns_servers done, 1 failed",
+        "    UNREACHABLE ns5: Install bind9: gone",
+        "  dns: 3/5 dns_servers done, 2 failed",
+        "PLAY Gateways",
+        "  network: 1/1 communes done",
     ]
+
+
+def test_the_batches_of_a_serial_play_count_on() -> None:
+    lines: list[str] = []
+    printer = ProgressPrinter(lines.append)
+    play = {"play": "VMs", "play_pattern": "ic_vms", "play_uuid": "p"}
+    start = {"event": "playbook_on_play_start", "event_data": play}
+    for host, batch in (("vm1", "p"), ("vm2", "p_2")):
+        printer({**start, "event_data": {**play, "play_uuid": batch}})
+        printer({"event": "runner_on_ok", "event_data": {"host": host, "role": "vm", "task": "t"}})
+    printer({"event": "playbook_on_stats", "event_data": {}})
+    assert lines == [
+        "PLAY VMs",
+        "  integration_centre: 1/1 ic_vms done",
+        "  integration_centre: 2/2 ic_vms done",
+    ]
+
+
+def test_progress_with_verbosity_shows_tasks_and_hosts() -> None:
+    lines: list[str] = []
+    printer = ProgressPrinter(lines.append, verbose=True)
+    printer({"event": "playbook_on_task_start", "event_data": {"task": "Install bind9"}})
+    printer({"event": "runner_on_ok", "event_data": {"host": "ns1", "res": {"changed": True}}})
+    assert lines == ["  TASK Install bind9", "    changed  ns1"]
 
 
 def test_every_named_playbook_is_a_playbook_and_every_playbook_is_named() -> None:
