@@ -55,23 +55,6 @@ def decode(path: Path, data: bytes, diagnostics: Diagnostics, what: str) -> str 
         return None
 
 
-def read_table(
-    path: Path,
-    diagnostics: Diagnostics,
-    *,
-    required: Sequence[str],
-    optional: Sequence[str] = (),
-    max_bytes: int,
-    what: str,
-) -> list[Record]:
-    """The rows of a CSV table, or [] with the reasons in `diagnostics`.
-
-    `what` names the file for messages ("a staff list", "the portals survey"). A row with the
-    wrong number of fields is reported and skipped; a syntax error ends the reading."""
-    return list(iter_table(path, diagnostics, required=required, optional=optional,
-                           max_bytes=max_bytes, what=what))
-
-
 def iter_table(
     path: Path,
     diagnostics: Diagnostics,
@@ -81,6 +64,10 @@ def iter_table(
     max_bytes: int,
     what: str,
 ) -> Iterator[Record]:
+    """The rows of a CSV table, one at a time; none, with the reasons in `diagnostics`, when the
+    file or its header is wrong. `what` names the file for messages ("a staff list", "the portals
+    survey"). A row with the wrong number of fields is reported and skipped; a syntax error ends
+    the reading."""
     path = Path(path)
     data = read_bytes(path, diagnostics, max_bytes=max_bytes, what=what)
     if data is None:
