@@ -32,6 +32,17 @@ def bt_workspace(rendered_binh_thuan: Path, tmp_path: Path) -> Path:
     return copy
 
 
+def write_input(tmp_path: Path, text: str | bytes, name: str) -> Path:
+    """An input file as a person would hand it over: UTF-8 text, or the exact bytes given (a
+    cp1258 sheet, a NUL byte)."""
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
 def edit_text(path: Path, old: str, new: str) -> int:
     """Replace the first `old` by `new` in a file; the line number where `new` starts."""
     text = path.read_text(encoding="utf-8")

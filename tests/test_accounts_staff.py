@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import write_input
 
 from controller.cli import main
 
@@ -28,12 +29,7 @@ def run_import(
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "staff.csv") -> Path:
-    path = tmp_path / name
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
+    return write_input(tmp_path, text, name)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import edit_text
+from conftest import edit_text, write_input
 
 from controller.cli import main
 from controller.survey.kinds import KINDS
@@ -28,12 +28,7 @@ def survey_import(capsys: pytest.CaptureFixture[str], workspace: Path, kind: str
 
 
 def sheet(tmp_path: Path, text: str | bytes, name: str = "sheet.csv") -> Path:
-    path = tmp_path / name
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
+    return write_input(tmp_path, text, name)
 
 
 def imported(workspace: Path, kind: str, path: Path | None = None) -> bool:
