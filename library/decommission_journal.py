@@ -103,22 +103,20 @@ stored:
 """
 
 import datetime
-import json
-import os
 
 from ansible.module_utils.basic import AnsibleModule
 
 try:  # a checkout: ansible.cfg's module_utils = ./module_utils
-    from ansible.module_utils.journal_file import save_journal
+    from ansible.module_utils.journal_file import load_journal, save_journal
 except ImportError:  # the collection vngov.mergectl
-    from ansible_collections.vngov.mergectl.plugins.module_utils.journal_file import save_journal
+    from ansible_collections.vngov.mergectl.plugins.module_utils.journal_file import (
+        load_journal,
+        save_journal,
+    )
 
 
 def load(path, host):
-    if not os.path.exists(path):
-        return {"host": host, "steps": {}, "history": []}
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    return load_journal(path, {"host": host, "steps": {}, "history": []})
 
 
 def main():

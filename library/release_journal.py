@@ -113,24 +113,22 @@ stored:
 """
 
 import datetime
-import json
-import os
 
 from ansible.module_utils.basic import AnsibleModule
 
 try:  # a checkout: ansible.cfg's module_utils = ./module_utils
-    from ansible.module_utils.journal_file import save_journal
+    from ansible.module_utils.journal_file import load_journal, save_journal
 except ImportError:  # the collection vngov.mergectl
-    from ansible_collections.vngov.mergectl.plugins.module_utils.journal_file import save_journal
+    from ansible_collections.vngov.mergectl.plugins.module_utils.journal_file import (
+        load_journal,
+        save_journal,
+    )
 
 KINDS = ["address", "prefix", "domain", "line", "account", "edoc"]
 
 
 def load(path, host):
-    if not os.path.exists(path):
-        return {"host": host, "releases": []}
-    with open(path, encoding="utf-8") as handle:
-        journal = json.load(handle)
+    journal = load_journal(path, {"host": host, "releases": []})
     if not isinstance(journal, dict) or not isinstance(journal.get("releases"), list):
         raise ValueError("not a release journal (expected an object with a list 'releases')")
     return journal

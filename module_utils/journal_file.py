@@ -11,6 +11,14 @@ import os
 import tempfile
 
 
+def load_journal(path, empty):
+    """The journal at `path`, or `empty` when the host has none yet."""
+    if not os.path.exists(path):
+        return empty
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
 def save_journal(path, journal, prefix):
     """Write `journal` to `path` atomically (temporary file, fsync, rename), mode 0640."""
     directory = os.path.dirname(path) or "."
