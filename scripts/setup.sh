@@ -24,6 +24,7 @@ host_packages=(
   bind9-dnsutils        # dig, for checks from the host against lab containers
   bind9-utils           # named-checkzone for the DNS zone tests and bench/bench_dns.py
   shellcheck            # scripts/test.sh lints the shell scripts
+  chromium fonts-dejavu-core # headless screenshots of the report and the portals (Vietnamese glyphs)
 )
 
 fail() { echo "setup: $*" >&2; exit 3; }
