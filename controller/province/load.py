@@ -25,6 +25,7 @@ from controller.province.model import (
     QuarantinePolicy,
     lan_prefixlen_for,
 )
+from controller.province.portals import read_portals
 from controller.province.schema import check_keys
 from controller.province.sections import (
     read_commune_asns,
@@ -92,6 +93,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
     sites = read_sites(reader, mapping, shared_hq)
     vc_macs = read_vc_macs(reader, mapping)
     legacy = read_legacy(reader, mapping)
+    portals = read_portals(reader, mapping)
 
     named = {
         **{f"pools.{key}": value for key, value in pools.items()},
@@ -133,6 +135,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
         legacy_endpoints=legacy,
         commune_asns=commune_asns,
         shared_hq=shared_hq,
+        portals=portals,
         raw=data,
         lines=lines,
         path=path,
