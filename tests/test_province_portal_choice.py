@@ -27,10 +27,17 @@ communes:
 """
 
 
+def _template(mapping, communes: str) -> str:
+    """The template with its empty `communes: {}` replaced by `communes` (a `communes:` block)."""
+    text = province_template(mapping)
+    assert "\ncommunes: {}\n" in text
+    return text.replace("\ncommunes: {}\n", "\n" + communes.strip("\n") + "\n", 1)
+
+
 def _load(tmp_path: Path, extra: str):
     mapping = small_mapping(3)
     path = tmp_path / "province.yml"
-    path.write_text(province_template(mapping) + extra, encoding="utf-8")
+    path.write_text(_template(mapping, extra), encoding="utf-8")
     return load_province(path, mapping)
 
 
@@ -52,7 +59,7 @@ def test_keep_and_new_are_read_and_the_rest_defaults_to_new(tmp_path: Path) -> N
     [
         (
             'communes:\n  "90000":\n    portal: {keep: "20010"}\n',
-            "keep:",
+            'keep: "20010"',
             "[communes.90000.portal.keep] '20010' is not one of the old units Xã Thử Nghiệm A (90000) "
             "is formed from (fix: one of 20000 (Xã Cũ A 0), 20001 (Xã Cũ A 1), or `portal: new`)",
         ),
@@ -96,8 +103,10 @@ def test_one_old_portal_leads_to_one_new_portal_only(tmp_path: Path) -> None:
     mapping.new_units["90010"].formed_from.append(Succession("20000", False))
     path = tmp_path / "province.yml"
     path.write_text(
-        province_template(mapping)
-        + 'communes:\n  "90000":\n    portal: {keep: "20000"}\n  "90010":\n    portal: {keep: "20000"}\n',
+        _template(
+            mapping,
+            'communes:\n  "90000":\n    portal: {keep: "20000"}\n  "90010":\n    portal: {keep: "20000"}\n',
+        ),
         encoding="utf-8",
     )
     config, diagnostics = load_province(path, mapping)
@@ -108,7 +117,7 @@ def test_one_old_portal_leads_to_one_new_portal_only(tmp_path: Path) -> None:
 def test_validate_exits_3_on_a_bad_choice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     mapping = small_mapping(2)
     bad = 'communes:\n  "90000":\n    portal: {keep: "1"}\n'
-    directory = write_workspace(tmp_path / "ws", mapping, province_template(mapping) + bad)
+    directory = write_workspace(tmp_path / "ws", mapping, _template(mapping, bad))
     assert main(["validate", str(directory)]) == 3
     assert "is not one of the old units" in capsys.readouterr().err
 
@@ -117,7 +126,7 @@ def test_plan_shows_the_choice_and_the_inventory_carries_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     mapping = small_mapping(3)
-    directory = write_workspace(tmp_path / "ws", mapping, province_template(mapping) + CHOICES)
+    directory = write_workspace(tmp_path / "ws", mapping, _template(mapping, CHOICES))
     capsys.readouterr()
     assert main(["plan", str(directory), "--json", "--detailed-exitcode"]) == 2
     changes = [c for c in json.loads(capsys.readouterr().out)["changes"] if c["workstream"] == "portals"]
