@@ -63,7 +63,9 @@ def counts(task: PlanTask, progress: Progress) -> Counts:
             return Counts()
         recorded = set(progress.done.get(task.id, {})) & set(progress.communes)
         return Counts(len(progress.communes), len(recorded))
-    if not states or all(state == UNKNOWN for state in states.values()):
+    if not states:  # no old district hosts known (no state/rendered.yml)
+        return Counts()
+    if all(state == UNKNOWN for state in states.values()):
         return Counts(len(states))
     values = list(states.values())
     return Counts(
