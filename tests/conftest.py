@@ -123,8 +123,10 @@ def plan_tasks_yaml(**due: str) -> str:
 
     items = []
     for task in DEFAULT_TASKS:
-        item: dict[str, object] = {"id": task.id, "title": task.title.as_dict(), "agency": task.agency.as_dict(),
-                                   "workstream": task.workstream}
+        item: dict[str, object] = {
+            "id": task.id, "title": task.title.as_dict(), "agency": task.agency.as_dict(),
+            "workstream": task.workstream,
+        }
         if task.after is not None:
             item["after"] = {"task": task.after.anchor, "days": task.after.days}
         else:

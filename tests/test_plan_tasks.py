@@ -84,15 +84,28 @@ def test_without_tasks_the_province_follows_plan_2495(tmp_path: Path) -> None:
     assert config.deadlines == {task_id: dt.date.fromisoformat(day) for task_id, day in PLAN_2495.items()}
     mail = next(task for task in config.tasks if task.id == "mail_set_up")
     # Plan 2495 §4.2: mail within 5 days of receiving the commune's IT officer's name.
-    assert (mail.after, mail.per_commune, mail.due, mail.workstream) == (After("it_officers_listed", 5), True, None, "mail")
+    assert (mail.after, mail.per_commune, mail.due, mail.workstream) == (
+        After("it_officers_listed", 5),
+        True,
+        None,
+        "mail",
+    )
     tthc = next(task for task in config.tasks if task.id == "tthc_set_up")
     assert tthc.adjusted_due == dt.date(2025, 7, 1)
 
 
 def test_plan_2495s_texts_are_bilingual_nfc_and_name_the_plans_agencies() -> None:
     agencies = " ".join(task.agency.vi for task in DEFAULT_TASKS)
-    for name in ("Sở Khoa học và Công nghệ", "Sở Tài chính", "Sở Nội vụ", "UBND cấp huyện", "VNPT",
-                 "Trung tâm Công nghệ thông tin và Truyền thông", "Văn phòng UBND tỉnh", "Văn phòng Tỉnh ủy"):
+    for name in (
+        "Sở Khoa học và Công nghệ",
+        "Sở Tài chính",
+        "Sở Nội vụ",
+        "UBND cấp huyện",
+        "VNPT",
+        "Trung tâm Công nghệ thông tin và Truyền thông",
+        "Văn phòng UBND tỉnh",
+        "Văn phòng Tỉnh ủy",
+    ):
         assert name in agencies
     for task in DEFAULT_TASKS:
         for text in (task.title.vi, task.title.en, task.agency.vi, task.agency.en):
@@ -113,7 +126,11 @@ def test_a_province_lists_its_own_plan(tmp_path: Path) -> None:
     assert config is not None, problems
     assert [task.id for task in config.tasks] == ["lines", "officers", "mail"]
     lines, officers, mail = config.tasks
-    assert (lines.title.vi, lines.title.en, lines.agency.en) == ("Đường truyền", "Data lines", "Sở Khoa học và Công nghệ")
+    assert (lines.title.vi, lines.title.en, lines.agency.en) == (
+        "Đường truyền",
+        "Data lines",
+        "Sở Khoa học và Công nghệ",
+    )
     assert officers.per_commune and officers.workstream is None
     assert mail.after == After("officers", 3)
     assert config.deadlines == {"lines": dt.date(2025, 6, 20), "officers": dt.date(2025, 6, 10)}
@@ -125,39 +142,93 @@ def own(old: str, new: str) -> str:
 
 
 BAD = [
-    ("    workstream: network", "    workstrem: network", "workstrem",
-     "[tasks[0].workstrem] unknown key 'workstrem'; did you mean 'workstream'?"),
-    ("    due: 2025-06-20", "    due: 2025-06-31", "2025-06-31",
-     "[tasks[0].due] invalid date '2025-06-31': June 2025 has 30 days"),
-    ("    workstream: network", "    workstream: netwrk", "netwrk",
-     "[tasks[0].workstream] unknown workstream 'netwrk'; did you mean 'network'?"),
-    ("{task: officers, days: 3}", "{task: oficers, days: 3}", "oficers",
-     "[tasks[2].after.task] unknown task 'oficers'; did you mean 'officers'?"),
-    ("{task: officers, days: 3}", "{task: officers, days: -1}", "days: -1",
-     "[tasks[2].after.days] -1 is out of range 0..366"),
+    (
+        "    workstream: network",
+        "    workstrem: network",
+        "workstrem",
+        "[tasks[0].workstrem] unknown key 'workstrem'; did you mean 'workstream'?",
+    ),
+    (
+        "    due: 2025-06-20",
+        "    due: 2025-06-31",
+        "2025-06-31",
+        "[tasks[0].due] invalid date '2025-06-31': June 2025 has 30 days",
+    ),
+    (
+        "    workstream: network",
+        "    workstream: netwrk",
+        "netwrk",
+        "[tasks[0].workstream] unknown workstream 'netwrk'; did you mean 'network'?",
+    ),
+    (
+        "{task: officers, days: 3}",
+        "{task: oficers, days: 3}",
+        "oficers",
+        "[tasks[2].after.task] unknown task 'oficers'; did you mean 'officers'?",
+    ),
+    (
+        "{task: officers, days: 3}",
+        "{task: officers, days: -1}",
+        "days: -1",
+        "[tasks[2].after.days] -1 is out of range 0..366",
+    ),
     ("  - id: lines", "  - id: Lines", "Lines", "[tasks[0].id] invalid task id 'Lines'"),
-    ("  - id: mail", "  - id: lines", "id: lines\n    title: Thư",
-     "[tasks[2].id] task 'lines' is listed twice (also item 1)"),
-    ("    due: 2025-06-20", "    due: 2025-06-20\n    after: {task: officers, days: 1}", "  - id: lines",
-     "[tasks[0]] both `due` and `after` are given"),
-    ("    due: 2025-06-20", "    per_commune: false", "  - id: lines",
-     "[tasks[0]] no date: give `due: YYYY-MM-DD` or `after: {task: ID, days: N}`"),
-    ("    due: 2025-06-20", "    due: 2025-06-20\n    adjusted_due: 2025-06-01", "adjusted_due",
-     "[tasks[0].adjusted_due] adjusted_due 2025-06-01 is not after due 2025-06-20"),
-    ("{task: officers, days: 3}", "{task: officers, days: 3}\n    adjusted_due: 2025-07-01", "adjusted_due",
-     "[tasks[2].adjusted_due] a relative deadline has no adjusted date"),
-    ('{vi: "Đường truyền", en: "Data lines"}', '{vi: "Đường truyền", eng: "Data lines"}', "eng:",
-     "[tasks[0].title.eng] unknown key 'eng'; did you mean 'en'?"),
+    (
+        "  - id: mail",
+        "  - id: lines",
+        "id: lines\n    title: Thư",
+        "[tasks[2].id] task 'lines' is listed twice (also item 1)",
+    ),
+    (
+        "    due: 2025-06-20",
+        "    due: 2025-06-20\n    after: {task: officers, days: 1}",
+        "  - id: lines",
+        "[tasks[0]] both `due` and `after` are given",
+    ),
+    (
+        "    due: 2025-06-20",
+        "    per_commune: false",
+        "  - id: lines",
+        "[tasks[0]] no date: give `due: YYYY-MM-DD` or `after: {task: ID, days: N}`",
+    ),
+    (
+        "    due: 2025-06-20",
+        "    due: 2025-06-20\n    adjusted_due: 2025-06-01",
+        "adjusted_due",
+        "[tasks[0].adjusted_due] adjusted_due 2025-06-01 is not after due 2025-06-20",
+    ),
+    (
+        "{task: officers, days: 3}",
+        "{task: officers, days: 3}\n    adjusted_due: 2025-07-01",
+        "adjusted_due",
+        "[tasks[2].adjusted_due] a relative deadline has no adjusted date",
+    ),
+    (
+        '{vi: "Đường truyền", en: "Data lines"}',
+        '{vi: "Đường truyền", eng: "Data lines"}',
+        "eng:",
+        "[tasks[0].title.eng] unknown key 'eng'; did you mean 'en'?",
+    ),
     ("    agency: Sở Nội vụ\n", "", "  - id: officers", "[tasks[1].agency] missing"),
-    ("    after: {task: officers, days: 3}\n    per_commune: true", "    after: {task: officers, days: 3}",
-     "id: mail\n", "[tasks[2]] 'mail' follows the per-commune task 'officers' but is not per commune"),
-    ("    workstream: network", "    workstream: other", "workstream: other",
-     "[tasks[0].workstream] unknown workstream 'other'"),
+    (
+        "    after: {task: officers, days: 3}\n    per_commune: true",
+        "    after: {task: officers, days: 3}",
+        "id: mail\n",
+        "[tasks[2]] 'mail' follows the per-commune task 'officers' but is not per commune",
+    ),
+    (
+        "    workstream: network",
+        "    workstream: other",
+        "workstream: other",
+        "[tasks[0].workstream] unknown workstream 'other'",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("old", "new", "at", "message"), BAD, ids=[case[3][:50] for case in BAD])
-def test_a_wrong_task_list_is_an_error_at_its_line(tmp_path: Path, old: str, new: str, at: str, message: str) -> None:
+def test_a_wrong_task_list_is_an_error_at_its_line(
+    tmp_path: Path, old: str, new: str, at: str, message: str
+) -> None:
     config, problems, path, text = load(tmp_path, own(old, new))
     assert config is None
     expected = f"{path}:{line_of(text, at)}: {message}"
@@ -180,6 +251,8 @@ def test_after_rules_that_go_round_in_a_circle_are_one_error(tmp_path: Path) -> 
 
 def test_an_empty_or_malformed_list_is_an_error(tmp_path: Path) -> None:
     _, problems, path, text = load(tmp_path, "\ntasks: []\n")
-    assert any(p.startswith(f"{path}:{line_of(text, 'tasks: []')}: [tasks] the task list is empty") for p in problems)
+    assert any(
+        p.startswith(f"{path}:{line_of(text, 'tasks: []')}: [tasks] the task list is empty") for p in problems
+    )
     _, problems, _, _ = load(tmp_path, "\ntasks:\n  - just a string\n")
     assert any("[tasks[0]] expected {id, title, agency" in problem for problem in problems)

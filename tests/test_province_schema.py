@@ -108,7 +108,8 @@ def test_unquoted_codes_and_dates_as_keys_are_still_located(tmp_path: Path) -> N
 def test_the_old_deadlines_mapping_is_refused_with_how_to_convert(tmp_path: Path) -> None:
     mapping = small_mapping(2)
     path = tmp_path / "province.yml"
-    text = province_template(mapping).replace("lookup_until:", "deadlines:\n  in_service: 2025-07-01\nlookup_until:")
+    old = "deadlines:\n  in_service: 2025-07-01\n"
+    text = province_template(mapping).replace("lookup_until:", old + "lookup_until:")
     path.write_text(text, encoding="utf-8")
     config, diagnostics = load_province(path, mapping)
     assert config is None
