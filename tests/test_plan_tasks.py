@@ -241,7 +241,8 @@ def test_after_rules_that_go_round_in_a_circle_are_one_error(tmp_path: Path) -> 
     assert config is None
     circles = [problem for problem in problems if "go round in a circle" in problem]
     assert circles == [
-        f"{path}:{line_of(text, '{task: officers')}: [tasks[2].after.task] the `after` rules go round in a circle: "
+        f"{path}:{line_of(text, '{task: officers')}: [tasks[2].after.task] "
+        "the `after` rules go round in a circle: "
         "mail -> officers -> mail (fix: one task of the circle needs a `due` date)"
     ]
     itself = own("{task: officers, days: 3}", "{task: mail, days: 3}")
