@@ -1,8 +1,8 @@
 """The weekly progress report to the Department (workstream 13; plan 2495 IV.1).
 
 data: `build_report` from the workspace's files; tasks, communes, units, runs, checks, retired,
-workstreams: its parts; jsondata: `to_json_data` (schema 2, docs/report.md); markdown: the
-Markdown form. What counts as planned, applied, verified and failed: docs/report.md.
+workstreams: its parts; jsondata: `to_json_data` (schema 2, docs/report-data.md); markdown: the
+Markdown form. What counts as planned, applied, verified and failed: docs/report-data.md.
 """
 
 from controller.report.data import build_report, next_thursday

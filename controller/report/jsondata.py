@@ -1,4 +1,4 @@
-"""`to_json_data`: the report as data, schema 2 (contracts section B; docs/report.md), for
+"""`to_json_data`: the report as data, schema 2 (contracts section B; docs/report-data.md), for
 `mergectl report --format json` and the HTML/Markdown renderers."""
 
 from __future__ import annotations
