@@ -388,3 +388,11 @@ def test_an_interrupted_run_leaves_its_hosts_planned(workspace: Path) -> None:
     network = {row["code"]: row["workstreams"]["network"] for row in data_of(workspace)["communes"]}
     # phuthuy-gw failed before the stop; muine-gw had more to do when the run stopped.
     assert (network["22918"], network["22924"]) == ("planned", "failed")
+
+
+def test_a_store_with_task_records_only_tells_nothing_of_the_hosts(workspace: Path) -> None:
+    assert main(["tasks", str(workspace), "done", "budget_allocated", "--date", "2025-06-11"]) == 0
+    data = data_of(workspace)
+    assert data["sources"]["state/runs.sqlite"] == "present"
+    assert {row["status"] for row in data["communes"]} == {"unknown"}
+    assert next(row for row in data["tasks"] if row["id"] == "budget_allocated")["state"] == "done"

@@ -104,6 +104,7 @@ def build_report(ws: Workspace, today: dt.date | None = None) -> tuple[Report | 
         try:
             runs = read_runs(connection, sources)
             events = read_events(connection)
+            runs = runs if runs.counted else None
         finally:
             connection.close()
     check = read_check(ws, sources)

@@ -33,6 +33,7 @@ class Outcome:
 class RunsView:
     outcomes: dict[tuple[str, str], Outcome] = field(default_factory=dict)  # (host, workstream) ->
     last_runs: list[RunLine] = field(default_factory=list)
+    counted: int = 0  # runs counted; none: the store holds task records only and tells nothing of hosts
 
 
 def open_existing(ws: Workspace, sources: dict[str, str]) -> sqlite3.Connection | None:
@@ -52,7 +53,7 @@ def read_runs(connection: sqlite3.Connection, sources: dict[str, str]) -> RunsVi
     real = [run for run in runs if not run.lab]
     counted = real or runs
     sources[SOURCE] = "present" if real or not runs else "present (lab runs only)"
-    view = RunsView()
+    view = RunsView(counted=len(counted))
     if not counted:
         return view
     by_id = {run.id: run for run in counted}
