@@ -124,7 +124,9 @@ def plan_tasks_yaml(**due: str) -> str:
     items = []
     for task in DEFAULT_TASKS:
         item: dict[str, object] = {
-            "id": task.id, "title": task.title.as_dict(), "agency": task.agency.as_dict(),
+            "id": task.id,
+            "title": task.title.as_dict(),
+            "agency": task.agency.as_dict(),
             "workstream": task.workstream,
         }
         if task.after is not None:
