@@ -11,6 +11,8 @@ import jsonschema
 import pytest
 import yaml
 from conftest import plan_tasks_yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_alloc_support import small_mapping
 
 from controller.province import load_province, province_template
@@ -257,3 +259,28 @@ def test_an_empty_or_malformed_list_is_an_error(tmp_path: Path) -> None:
     )
     _, problems, _, _ = load(tmp_path, "\ntasks:\n  - just a string\n")
     assert any("[tasks[0]] expected {id, title, agency" in problem for problem in problems)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(st.none(), st.integers(0, 5)), min_size=1, max_size=6))
+def test_every_circle_of_after_rules_is_reported_once(tmp_path: Path, anchors: list[int | None]) -> None:
+    """Task i is due on a date (None) or `after` task anchors[i] (an index, wrapped into the list):
+    each rule points at one task, so the circles are disjoint; each is one error, and a list
+    without one loads."""
+    targets = [None if anchor is None else anchor % len(anchors) for anchor in anchors]
+    lines = ["", "tasks:"]
+    for index, target in enumerate(targets):
+        lines += [f"  - id: t{index}", "    title: Việc", "    agency: Sở Nội vụ"]
+        lines.append("    due: 2025-06-10" if target is None else f"    after: {{task: t{target}, days: 1}}")
+    circles = set()
+    for start in range(len(targets)):
+        seen: list[int] = []
+        node: int | None = start
+        while node is not None and node not in seen:
+            seen.append(node)
+            node = targets[node]
+        if node is not None:
+            circles.add(frozenset(seen[seen.index(node) :]))
+    config, problems, _, _ = load(tmp_path, "\n".join(lines) + "\n")
+    assert len([problem for problem in problems if "go round in a circle" in problem]) == len(circles)
+    assert (config is None) == bool(circles), problems

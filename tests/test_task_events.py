@@ -169,6 +169,8 @@ def test_mergectl_tasks_records_and_lists(workspace: Path, capsys) -> None:
     code, out, _ = tasks(workspace, capsys, "--today", "2025-06-14")
     assert code == 0 and out.splitlines()[0].startswith("task ")
     assert "budget_allocated" in out and "Sở Khoa học và Công nghệ, Sở Tài chính" in out
+    out = tasks(workspace, capsys, "--today", "2025-06-14", "--lang", "en")[1]
+    assert "Department of Science and Technology, Department of Finance" in out
     # Without --commune a per-commune task is recorded for every commune not recorded yet.
     code, out, _ = tasks(workspace, capsys, "done", "it_officers_listed", "--date", "2025-06-12")
     assert "for 4 commune(s)" in out and "1 commune(s) were recorded already" in out

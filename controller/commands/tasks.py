@@ -31,6 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--today", metavar="YYYY-MM-DD", help="judge the dates as of this day (default: today)"
     )
     parser.add_argument("--json", action="store_true", help="the task rows as JSON (the report's `tasks`)")
+    parser.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="the agencies' language (default: vi)"
+    )
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     done = actions.add_parser("done", help="record a task done")
     undo = actions.add_parser("undo", help="remove a task's record")
@@ -79,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from controller.tasks.table import task_table
 
-    print(task_table(report.tasks))
+    print(task_table(report.tasks, args.lang))
     return 0
 
 

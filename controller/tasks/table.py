@@ -18,7 +18,7 @@ def _due(row: TaskRow) -> str:
     return text + (f" (adj. {task.adjusted_due.isoformat()})" if task.adjusted_due else "")
 
 
-def task_table(rows: list[TaskRow]) -> str:
+def task_table(rows: list[TaskRow], lang: str = "vi") -> str:
     header = ("task", "due", "days", "state", "plan/appl/verif/fail", "done on", "workstream", "agency")
     table = [header]
     for row in rows:
@@ -32,7 +32,7 @@ def task_table(rows: list[TaskRow]) -> str:
                 figures,
                 row.done_on.isoformat() if row.done_on else "-",
                 row.task.workstream or "-",
-                row.task.agency.vi,
+                row.task.agency.en if lang == "en" else row.task.agency.vi,
             )
         )
     widths = [max(len(line[column]) for line in table) for column in range(len(header) - 1)]
