@@ -257,6 +257,8 @@ def test_an_empty_or_malformed_list_is_an_error(tmp_path: Path) -> None:
     assert any(
         p.startswith(f"{path}:{line_of(text, 'tasks: []')}: [tasks] the task list is empty") for p in problems
     )
+    _, problems, _, _ = load(tmp_path, "\ntasks: {a: 1}\n")
+    assert [problem.split(": ", 1)[1] for problem in problems] == ["[tasks] expected a list, got dict"]
     _, problems, _, _ = load(tmp_path, "\ntasks:\n  - just a string\n")
     assert any("[tasks[0]] expected {id, title, agency" in problem for problem in problems)
 

@@ -34,9 +34,10 @@ def read_tasks(reader: YamlReader) -> tuple[PlanTask, ...]:
         )
     if not reader.has(("tasks",)):
         return DEFAULT_TASKS
-    items = reader.sequence(("tasks",))
+    items = reader.sequence(("tasks",))  # reports a value that is no list
     if not items:
-        reader.error(("tasks",), "the task list is empty", hint="delete `tasks:` to follow plan 2495")
+        if isinstance(reader.get(("tasks",)), list):
+            reader.error(("tasks",), "the task list is empty", hint="delete `tasks:` to follow plan 2495")
         return ()
     tasks: list[PlanTask] = []
     positions: dict[str, int] = {}
