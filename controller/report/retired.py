@@ -22,21 +22,25 @@ def _status(entry: Any) -> str | None:
     return entry.get("status") if isinstance(entry, dict) else None
 
 
+def _mapping(node: Any, key: str) -> dict[str, Any]:
+    """node[key] when both are mappings, else {} (a journal edited by hand)."""
+    value = node.get(key) if isinstance(node, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
 def retired(journal: dict[str, Any] | None, quarantine_until: dt.date | None) -> Retired:
     if journal is None:
         return Retired([], None, None)
     hosts = journal.get("hosts")
     rows, locked, accounts = [], 0, 0
     for host, entry in sorted(hosts.items()) if isinstance(hosts, dict) else ():
-        steps = entry.get("steps") if isinstance(entry, dict) else None
-        steps = steps if isinstance(steps, dict) else {}
+        steps = _mapping(entry, "steps")
         states = {
             step: str(_status(steps.get(step))) for step in DECOMMISSION_STEPS if _status(steps.get(step))
         }
-        revoke = steps.get("revoke") if isinstance(steps.get("revoke"), dict) else {}
-        details = revoke.get("details") if isinstance(revoke.get("details"), dict) else {}
+        details = _mapping(steps.get("revoke"), "details")
         released = bool(details.get("quarantined")) and states.get("revoke") in ("done", "partial")
-        directory = details.get("directory") if isinstance(details.get("directory"), dict) else {}
+        directory = _mapping(details, "directory")
         if states.get("revoke") == "done":
             with contextlib.suppress(TypeError, ValueError):  # a journal edited by hand
                 accounts += int(directory.get("accounts") or 0)
