@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import set_task_dates
 
 from controller.cli import main
 from controller.report import build_report, next_thursday, to_markdown
@@ -47,9 +48,16 @@ def test_fresh_workspace_shows_unknown_not_zero(workspace: Path) -> None:
     assert "| 1 | Specialised data network | data_lines_installed |" in text
     assert "| 3 | Video conferencing | vc_equipment_handed_over |" in text
     assert "- `state/allocations.yml`: absent" in text
-    deadlines = {d.task: d for d in report.deadlines}
-    assert deadlines["data_lines_requested"].days_left == -1
-    assert deadlines["in_service"].status == "due in 21 day(s)"
+    tasks = {row.task.id: row for row in report.tasks}
+    assert tasks["data_lines_requested"].days_left == -1
+    assert tasks["data_lines_requested"].state == "overdue"  # not recorded done by its date
+    assert tasks["in_service"].days_left == 21
+    # No run store, no check: the counts are unknown, not 0, and so is the state.
+    installed = tasks["data_lines_installed"]
+    figures = (installed.planned, installed.applied, installed.verified, installed.failed)
+    assert figures == (5, None, None, None)
+    assert installed.state == "unknown"
+    assert "| in_service: Everything in service | Departments, sectors and District People's" in text
 
 
 def test_counts_from_state_files(workspace: Path) -> None:
@@ -88,27 +96,26 @@ def test_counts_from_state_files(workspace: Path) -> None:
     assert _item(report, 12, "old districts powered off").done == 0
     staff = _item(report, 5, "staff accounts")
     assert (staff.planned, staff.done) == (2, None)
-    assert {d.task: d.days_left for d in report.deadlines}["districts_backed_up"] == -1
+    assert {row.task.id: row.days_left for row in report.tasks}["commune_portals"] == -1
 
 
 def test_deadlines_come_from_province_yml(workspace: Path) -> None:
     province = workspace / "province.yml"
-    text = province.read_text(encoding="utf-8").replace("in_service: 2025-07-01", "in_service: 2025-08-01")
-    province.write_text(text, encoding="utf-8")
+    set_task_dates(province, in_service="2025-08-01")
     report, _ = build_report(Workspace(workspace), dt.date(2025, 7, 2))
     assert report is not None
-    assert {d.task: d.days_left for d in report.deadlines}["in_service"] == 30
+    assert {row.task.id: row.days_left for row in report.tasks}["in_service"] == 30
     province.unlink()
     report, _ = build_report(Workspace(workspace), dt.date(2025, 7, 2))
-    assert report is not None and report.deadlines == []
+    assert report is not None and report.tasks == []
     assert "unknown: province.yml is missing" in to_markdown(report)
 
 
 def test_cli_json_and_output_file(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", str(workspace), "--json", "--today", "2025-06-10"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["next_report"] == "2025-06-12"
-    assert data["province"] == "Lâm Đồng"
+    assert data["schema"] == 2 and data["next_report"] == "2025-06-12"
+    assert data["province"] == {"code": "lamdong", "name": "Lâm Đồng"}
     assert [w["number"] for w in data["workstreams"]] == list(range(1, 13))
     out = workspace / "reports" / "progress.md"
     assert main(["report", str(workspace), "-o", str(out), "--today", "2025-06-10"]) == 0

@@ -17,10 +17,11 @@ from controller.yamlio import atomic_write
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "report",
-        help="weekly progress report: planned/done/retired per workstream, deadlines, next Thursday",
-        description="Count, per workstream, what is planned, allocated, rendered and retired from the "
-        "workspace's files, with the plan's deadlines (province.yml) and the next Thursday report date. "
-        "Unknown progress is shown as unknown, never as 0 %.",
+        help="weekly progress report: the plan's tasks, communes, workstreams, what was retired",
+        description="The plan's tasks (province.yml) against their dates with what the runs applied and the "
+        "last check verified, each commune's state per workstream with its failures, the per-workstream "
+        "counts of the workspace's files, what was retired, and the next Thursday report date "
+        "(docs/report-data.md). Unknown progress is shown as unknown, never as 0 %.",
         epilog="examples:\n  mergectl report inventories/lamdong\n"
         "  mergectl report inventories/lamdong --json -o inventories/lamdong/reports/progress.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
