@@ -14,8 +14,8 @@ CHANNELS = {0: 1, 2: 3, 4: 2, 6: 4}  # colour type -> samples per pixel
 def _chunks(data: bytes):
     position = len(SIGNATURE)
     while position < len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
-        yield kind, data[position + 8:position + 8 + length]
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        yield kind, data[position + 8 : position + 8 + length]
         position += 12 + length
 
 
@@ -32,8 +32,8 @@ def _paeth(a: int, b: int, c: int) -> int:
     return a if pa <= pb and pa <= pc else b if pb <= pc else c
 
 
-def rows(path: Path) -> tuple[int, int, int, list[bytes]]:
-    """(width, height, bytes per pixel, unfiltered rows)."""
+def rows(path: Path, limit: int | None = None) -> tuple[int, int, int, list[bytes]]:
+    """(width, height, bytes per pixel, unfiltered rows): the first `limit` rows, or all."""
     data = Path(path).read_bytes()
     header = next(body for kind, body in _chunks(data) if kind == b"IHDR")
     width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header)
@@ -43,9 +43,9 @@ def rows(path: Path) -> tuple[int, int, int, list[bytes]]:
     stride = width * bpp
     previous = bytearray(stride)
     out = []
-    for y in range(height):
+    for y in range(height if limit is None else min(limit, height)):
         kind = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
         for x in range(stride):
             left = line[x - bpp] if x >= bpp else 0
             up = previous[x]
@@ -71,5 +71,9 @@ def write(path: Path, width: int, height: int, bpp: int, lines: list[bytes]) -> 
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
-    Path(path).write_bytes(SIGNATURE + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, colour, 0, 0, 0))
-                           + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+    Path(path).write_bytes(
+        SIGNATURE
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, colour, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw, 6))
+        + chunk(b"IEND", b"")
+    )

@@ -16,27 +16,37 @@ DEFAULT_LANGUAGE = "vi"
 
 # key -> (vi, en). Texts with {placeholders} are filled by Labels.__call__.
 _TABLE: dict[str, tuple[str, str]] = {
-    "title": ("Báo cáo tiến độ chuyển đổi hạ tầng CNTT sau sáp nhập: {province}",
-              "IT progress report after the commune mergers: {province}"),
-    "mail_subject": ("Báo cáo tiến độ CNTT sau sáp nhập - {province} - ngày {date}",
-                     "IT progress report after the mergers - {province} - {date}"),
-    "mail_body_intro": ("Kính gửi Sở Khoa học và Công nghệ,\n\nBáo cáo tiến độ ngày {date} được đính kèm "
-                        "(tệp HTML, mở bằng trình duyệt, không cần mạng). Tóm tắt:",
-                        "To the Department of Science and Technology,\n\nThe progress report of {date} is "
-                        "attached (an HTML file: open it in a browser, no network needed). Summary:"),
+    "title": (
+        "Báo cáo tiến độ chuyển đổi hạ tầng CNTT sau sáp nhập: {province}",
+        "IT progress report after the commune mergers: {province}",
+    ),
+    "mail_subject": (
+        "Báo cáo tiến độ CNTT sau sáp nhập - {province} - ngày {date}",
+        "IT progress report after the mergers - {province} - {date}",
+    ),
+    "mail_body_intro": (
+        "Kính gửi Sở Khoa học và Công nghệ,\n\nBáo cáo tiến độ ngày {date} được đính kèm "
+        "(tệp HTML, mở bằng trình duyệt, không cần mạng). Tóm tắt:",
+        "To the Department of Science and Technology,\n\nThe progress report of {date} is "
+        "attached (an HTML file: open it in a browser, no network needed). Summary:",
+    ),
     "report_date": ("Ngày báo cáo", "Report date"),
     "next_report": ("Báo cáo tiếp theo (thứ Năm)", "Next report (Thursday)"),
     "generated_at": ("Lập lúc", "Generated at"),
     "last_check": ("Kiểm tra nghiệm thu gần nhất", "Last acceptance check"),
     "no_check": ("chưa có (chưa chạy mergectl check)", "none (mergectl check has not run)"),
-    "check_counts": ("{passed} đạt, {failed} không đạt, {skipped} bỏ qua",
-                     "{passed} passed, {failed} failed, {skipped} skipped"),
+    "check_counts": (
+        "{passed} đạt, {failed} không đạt, {skipped} bỏ qua",
+        "{passed} passed, {failed} failed, {skipped} skipped",
+    ),
     "summary": ("Tóm tắt", "Summary"),
     "communes_total": ("{count} xã, phường, đặc khu", "{count} communes"),
-    "honesty_note": ("Số liệu lấy từ hồ sơ của không gian làm việc, các lần chạy và lần kiểm tra gần "
-                     "nhất; \"chưa rõ\" nghĩa là không có hồ sơ để đếm (không phải bằng 0).",
-                     "Figures come from the workspace's records, the runs and the last check; "
-                     "\"unknown\" means there is no record to count from (not zero)."),
+    "honesty_note": (
+        "Số liệu lấy từ hồ sơ của không gian làm việc, các lần chạy và lần kiểm tra gần "
+        'nhất; "chưa rõ" nghĩa là không có hồ sơ để đếm (không phải bằng 0).',
+        "Figures come from the workspace's records, the runs and the last check; "
+        '"unknown" means there is no record to count from (not zero).',
+    ),
     # Sections
     "tasks": ("Nhiệm vụ theo kế hoạch", "Tasks of the plan"),
     "timeline": ("Mốc thời hạn", "Deadlines"),
@@ -92,30 +102,38 @@ _TABLE: dict[str, tuple[str, str]] = {
     "due_today": ("hết hạn hôm nay", "due today"),
     "days_over": ("quá hạn {days} ngày", "{days} day(s) overdue"),
     "adjusted_due": ("điều chỉnh đến {date}", "adjusted to {date}"),
-    "due_relative": ("{days} ngày sau khi có \"{after}\"", "{days} days after \"{after}\""),
+    "due_relative": ('{days} ngày sau khi có "{after}"', '{days} days after "{after}"'),
     "per_commune": ("(tính riêng từng xã)", "(per commune)"),
     "done_on": ("hoàn thành ngày {date}", "done on {date}"),
     "no_workstream": ("(không do playbook thực hiện)", "(not done by a playbook)"),
     "today": ("Hôm nay", "Today"),
-    "no_tasks": ("Không có danh sách nhiệm vụ (province.yml, mục tasks).",
-                 "No task list (province.yml, section tasks)."),
+    "no_tasks": (
+        "Không có danh sách nhiệm vụ (province.yml, mục tasks).",
+        "No task list (province.yml, section tasks).",
+    ),
     "no_failures": ("Không có lỗi nào được ghi nhận.", "No failure recorded."),
     "no_communes": ("Không có xã, phường nào trong mapping.yml.", "No commune in mapping.yml."),
     "no_runs": ("Chưa có lần chạy nào được ghi nhận.", "No run recorded yet."),
     "no_retired": ("Chưa có máy nào của đơn vị cũ được ngừng.", "No old unit's host retired yet."),
     "no_coordinates": ("Chưa có toạ độ (không hiện trên bản đồ)", "Without coordinates (not on the map)"),
-    "map_none": ("Không xã nào có toạ độ trong mapping.yml: không vẽ được bản đồ.",
-                 "No commune has coordinates in mapping.yml: no map to draw."),
-    "map_caption": ("Mỗi điểm là một xã, phường tại toạ độ trong mapping.yml; màu và hình dạng cho biết "
-                    "tình trạng. Bản đồ vẽ từ toạ độ, không dùng bản đồ nền trực tuyến.",
-                    "Each marker is a commune at its mapping.yml coordinates; colour and shape give its "
-                    "status. Drawn from the coordinates, without online map tiles."),
+    "map_none": (
+        "Không xã nào có toạ độ trong mapping.yml: không vẽ được bản đồ.",
+        "No commune has coordinates in mapping.yml: no map to draw.",
+    ),
+    "map_caption": (
+        "Mỗi điểm là một xã, phường tại toạ độ trong mapping.yml; màu và hình dạng cho biết "
+        "tình trạng. Bản đồ vẽ từ toạ độ, không dùng bản đồ nền trực tuyến.",
+        "Each marker is a commune at its mapping.yml coordinates; colour and shape give its "
+        "status. Drawn from the coordinates, without online map tiles.",
+    ),
     "map_scale": ("{km} km", "{km} km"),
     "legend": ("Chú giải", "Legend"),
     "portals_archived": ("Cổng thông tin cũ đã lưu trữ", "Old portals archived"),
     "accounts_revoked": ("Tài khoản quản trị của đơn vị cũ đã thu hồi", "Old units' admin accounts revoked"),
-    "survey_absent": ("Chưa có khảo sát ({status}): chưa rõ các xã còn thiếu gì.",
-                      "No survey ({status}): what the communes lack is unknown."),
+    "survey_absent": (
+        "Chưa có khảo sát ({status}): chưa rõ các xã còn thiếu gì.",
+        "No survey ({status}): what the communes lack is unknown.",
+    ),
     "not_imported": ("chưa nhập", "not imported"),
     "present": ("có", "present"),
     "absent": ("không có", "absent"),
@@ -159,8 +177,10 @@ _TABLE: dict[str, tuple[str, str]] = {
     "wsn_7": ("Quản lý văn bản (iDesk)", "Document management (iDesk)"),
     "wsn_8": ("Thủ tục hành chính (TTHC)", "Administrative procedures (TTHC)"),
     "wsn_9": ("Cổng thông tin điện tử", "Web portals"),
-    "wsn_10": ("Báo cáo, CSDL cán bộ công chức, hệ thống chuyên ngành",
-               "Reporting, civil-servant and sector systems"),
+    "wsn_10": (
+        "Báo cáo, CSDL cán bộ công chức, hệ thống chuyên ngành",
+        "Reporting, civil-servant and sector systems",
+    ),
     "wsn_11": ("Chữ ký số", "Digital signatures"),
     "wsn_12": ("Ngừng hệ thống cũ", "Decommissioning"),
 }
@@ -171,8 +191,10 @@ TASK_STATES = ("done", "on_track", "at_risk", "overdue", "unknown")
 
 def table() -> dict[str, tuple[str, str]]:
     """Every label, NFC-normalised (a test checks both languages are there and non-empty)."""
-    return {key: (unicodedata.normalize("NFC", vi), unicodedata.normalize("NFC", en))
-            for key, (vi, en) in _TABLE.items()}
+    return {
+        key: (unicodedata.normalize("NFC", vi), unicodedata.normalize("NFC", en))
+        for key, (vi, en) in _TABLE.items()
+    }
 
 
 class Labels:

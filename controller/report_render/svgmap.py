@@ -52,8 +52,10 @@ class Projection:
     height: float  # of the map area, without the scale band
 
     def __call__(self, lat: float, lon: float) -> tuple[float, float]:
-        return (self.offset_x + (lon * self.k - self.x_min) * self.scale,
-                self.offset_y + (self.lat_max - lat) * self.scale)
+        return (
+            self.offset_x + (lon * self.k - self.x_min) * self.scale,
+            self.offset_y + (self.lat_max - lat) * self.scale,
+        )
 
 
 def fit(points: list[tuple[float, float]], width: float = WIDTH) -> Projection:
@@ -71,8 +73,9 @@ def fit(points: list[tuple[float, float]], width: float = WIDTH) -> Projection:
     if math.isinf(scale):  # one place only (or all communes at the same coordinates)
         scale = 1.0
     height = max(MIN_HEIGHT, span_y * scale + 2 * MARGIN)
-    return Projection(lat_max, x_min, k, scale, (width - span_x * scale) / 2, (height - span_y * scale) / 2,
-                      width, height)
+    return Projection(
+        lat_max, x_min, k, scale, (width - span_x * scale) / 2, (height - span_y * scale) / 2, width, height
+    )
 
 
 def marker_shape(status: str, x: float, y: float, r: float = MARKER) -> ET.Element:
@@ -84,8 +87,10 @@ def marker_shape(status: str, x: float, y: float, r: float = MARKER) -> ET.Eleme
         return ET.Element("circle", {"cx": _n(x), "cy": _n(y), "r": _n(r * 0.9), **attrs})
     if shape == "square":
         side = r * 1.6
-        return ET.Element("rect", {"x": _n(x - side / 2), "y": _n(y - side / 2), "width": _n(side),
-                                   "height": _n(side), **attrs})
+        return ET.Element(
+            "rect",
+            {"x": _n(x - side / 2), "y": _n(y - side / 2), "width": _n(side), "height": _n(side), **attrs},
+        )
     if shape == "diamond":
         points = [(x, y - r), (x + r, y), (x, y + r), (x - r, y)]
     else:  # triangle, pointing up
@@ -95,8 +100,17 @@ def marker_shape(status: str, x: float, y: float, r: float = MARKER) -> ET.Eleme
 
 def legend_icon(status: str, size: int = 16) -> str:
     """A small SVG of the status's marker, for the legend and the tables."""
-    svg = ET.Element("svg", {"xmlns": "http://www.w3.org/2000/svg", "width": str(size), "height": str(size),
-                             "viewBox": "0 0 16 16", "aria-hidden": "true", "class": "icon"})
+    svg = ET.Element(
+        "svg",
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "width": str(size),
+            "height": str(size),
+            "viewBox": "0 0 16 16",
+            "aria-hidden": "true",
+            "class": "icon",
+        },
+    )
     svg.append(marker_shape(status, 8, 8, 6.5))
     return ET.tostring(svg, encoding="unicode")
 
@@ -113,8 +127,17 @@ def _nice_step(span: float, lines: int) -> float:
 
 
 def _graticule(svg: ET.Element, projection: Projection) -> None:
-    group = ET.SubElement(svg, "g", {"class": "graticule", "stroke": "#c8d0d8", "stroke-width": "0.8",
-                                     "font-size": "10", "fill": "#6b7785"})
+    group = ET.SubElement(
+        svg,
+        "g",
+        {
+            "class": "graticule",
+            "stroke": "#c8d0d8",
+            "stroke-width": "0.8",
+            "font-size": "10",
+            "fill": "#6b7785",
+        },
+    )
     height, width = projection.height, projection.width
     lat_top = projection.lat_max + projection.offset_y / projection.scale
     lat_bottom = lat_top - height / projection.scale
@@ -140,8 +163,14 @@ def _graticule(svg: ET.Element, projection: Projection) -> None:
 def _scale_bar(svg: ET.Element, projection: Projection, labels: Labels) -> None:
     km_per_unit = KM_PER_DEGREE / projection.scale
     target = projection.width / 4 * km_per_unit
-    km = next((value for value in (0.5, 1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000, 2000, 5000)
-               if value >= target), 5000)
+    km = next(
+        (
+            value
+            for value in (0.5, 1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000, 2000, 5000)
+            if value >= target
+        ),
+        5000,
+    )
     length = km / km_per_unit
     while length > projection.width - 2 * MARGIN:  # a single commune: the scale is arbitrary, keep it short
         km, length = km / 2, length / 2
@@ -150,11 +179,24 @@ def _scale_bar(svg: ET.Element, projection: Projection, labels: Labels) -> None:
     ET.SubElement(group, "line", {"x1": _n(MARGIN), "y1": _n(y), "x2": _n(MARGIN + length), "y2": _n(y)})
     for x in (MARGIN, MARGIN + length):
         ET.SubElement(group, "line", {"x1": _n(x), "y1": _n(y - 4), "x2": _n(x), "y2": _n(y + 4)})
-    text = ET.SubElement(group, "text", {"x": _n(MARGIN + length + 6), "y": _n(y + 4), "stroke": "none",
-                                         "font-size": "12", "fill": "#222"})
+    text = ET.SubElement(
+        group,
+        "text",
+        {"x": _n(MARGIN + length + 6), "y": _n(y + 4), "stroke": "none", "font-size": "12", "fill": "#222"},
+    )
     text.text = labels("map_scale", km=f"{km:g}")
-    north = ET.SubElement(group, "text", {"x": _n(projection.width - MARGIN), "y": _n(y + 5), "stroke": "none",
-                                          "font-size": "13", "text-anchor": "end", "fill": "#222"})
+    north = ET.SubElement(
+        group,
+        "text",
+        {
+            "x": _n(projection.width - MARGIN),
+            "y": _n(y + 5),
+            "stroke": "none",
+            "font-size": "13",
+            "text-anchor": "end",
+            "fill": "#222",
+        },
+    )
     north.text = "↑ " + ("Bắc" if labels.lang == "vi" else "N")
 
 
@@ -165,14 +207,28 @@ def draw_map(communes: list[dict[str, Any]], labels: Labels) -> str:
         return ""
     projection = fit([(float(c["lat"]), float(c["lon"])) for c in placed])
     total_height = projection.height + SCALE_BAND
-    svg = ET.Element("svg", {
-        "xmlns": "http://www.w3.org/2000/svg",
-        "viewBox": f"0 0 {_n(projection.width)} {_n(total_height)}",
-        "role": "img", "class": "map", "font-family": "DejaVu Sans, Noto Sans, sans-serif",
-        "aria-label": labels("map"),
-    })
-    ET.SubElement(svg, "rect", {"x": "0", "y": "0", "width": _n(projection.width),
-                                "height": _n(projection.height), "fill": "#f4f7fa"})
+    svg = ET.Element(
+        "svg",
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "viewBox": f"0 0 {_n(projection.width)} {_n(total_height)}",
+            "role": "img",
+            "class": "map",
+            "font-family": "DejaVu Sans, Noto Sans, sans-serif",
+            "aria-label": labels("map"),
+        },
+    )
+    ET.SubElement(
+        svg,
+        "rect",
+        {
+            "x": "0",
+            "y": "0",
+            "width": _n(projection.width),
+            "height": _n(projection.height),
+            "fill": "#f4f7fa",
+        },
+    )
     _graticule(svg, projection)
     named = len(placed) <= NAMED_UP_TO
     # Worst last, so a failed commune is never hidden under a neighbour's marker.
@@ -180,8 +236,9 @@ def draw_map(communes: list[dict[str, Any]], labels: Labels) -> str:
     points = [projection(float(c["lat"]), float(c["lon"])) for c in placed]
     taken = [(x - MARKER, y - MARKER, x + MARKER, y + MARKER) for x, y in points]
     for commune, (x, y) in zip(placed, points, strict=True):
-        group = ET.SubElement(svg, "g", {"class": f"marker status-{commune['status']}",
-                                         "data-code": commune["code"]})
+        group = ET.SubElement(
+            svg, "g", {"class": f"marker status-{commune['status']}", "data-code": commune["code"]}
+        )
         title = ET.SubElement(group, "title")
         title.text = f"{commune['name']} ({commune['code']}): {commune['status_label']}"
         group.append(marker_shape(commune["status"], x, y))
@@ -189,23 +246,39 @@ def draw_map(communes: list[dict[str, Any]], labels: Labels) -> str:
         if spot is not None:
             anchor_x, anchor, box = spot
             taken.append(box)
-            label = ET.SubElement(group, "text", {
-                "x": _n(anchor_x), "y": _n(y + 4), "font-size": f"{LABEL_SIZE:g}", "text-anchor": anchor,
-                "fill": "#111", "paint-order": "stroke", "stroke": "#f4f7fa", "stroke-width": "3"})
+            label = ET.SubElement(
+                group,
+                "text",
+                {
+                    "x": _n(anchor_x),
+                    "y": _n(y + 4),
+                    "font-size": f"{LABEL_SIZE:g}",
+                    "text-anchor": anchor,
+                    "fill": "#111",
+                    "paint-order": "stroke",
+                    "stroke": "#f4f7fa",
+                    "stroke-width": "3",
+                },
+            )
             label.text = commune["name"]
     _scale_bar(svg, projection, labels)
     return ET.tostring(svg, encoding="unicode")
 
 
-def _label_spot(name: str, x: float, y: float, projection: Projection,
-                taken: list[tuple[float, float, float, float]]) -> tuple[float, str, tuple[float, float, float, float]] | None:
+def _label_spot(
+    name: str, x: float, y: float, projection: Projection, taken: list[tuple[float, float, float, float]]
+) -> tuple[float, str, tuple[float, float, float, float]] | None:
     """Where the commune's name fits beside its marker (right, else left) without covering another
     marker or name; None when neither side is free: the tooltip and the table still name it."""
     width = len(name) * LABEL_SIZE * 0.6
     for side in (1, -1):
         start = x + side * (MARKER + 3)
-        box = (min(start, start + side * width), y - LABEL_SIZE * 0.75, max(start, start + side * width),
-               y + LABEL_SIZE * 0.35)
+        box = (
+            min(start, start + side * width),
+            y - LABEL_SIZE * 0.75,
+            max(start, start + side * width),
+            y + LABEL_SIZE * 0.35,
+        )
         inside = box[0] >= 0 and box[2] <= projection.width and box[1] >= 0 and box[3] <= projection.height
         own = (x - MARKER, y - MARKER, x + MARKER, y + MARKER)
         if inside and not any(_overlap(box, other) for other in taken if other != own):

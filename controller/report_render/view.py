@@ -13,7 +13,9 @@ from controller.report_render.labels import STATUSES, Labels
 # The order workstreams are shown in (controller/runs/workstreams.py names them).
 WORKSTREAM_ORDER = ("network", "dns", "mail", "integration_centre", "portals", "decommissioning", "other")
 # Which status is worse: a commune's marker is drawn by its worst, and failed markers on top.
-STATUS_RANK = {status: rank for rank, status in enumerate(("verified", "applied", "planned", "unknown", "failed"))}
+STATUS_RANK = {
+    status: rank for rank, status in enumerate(("verified", "applied", "planned", "unknown", "failed"))
+}
 
 
 @dataclass
@@ -49,8 +51,11 @@ def _task(task: dict[str, Any], labels: Labels, titles: dict[str, str]) -> dict[
     if task.get("due"):
         due = labels.date(task["due"])
     elif isinstance(rule, dict):
-        due = labels("due_relative", days=rule.get("days", "?"),
-                     after=titles.get(str(rule.get("after")), rule.get("after", "?")))
+        due = labels(
+            "due_relative",
+            days=rule.get("days", "?"),
+            after=titles.get(str(rule.get("after")), rule.get("after", "?")),
+        )
         if rule.get("per_commune"):
             due += " " + labels("per_commune")
     else:
@@ -61,11 +66,15 @@ def _task(task: dict[str, Any], labels: Labels, titles: dict[str, str]) -> dict[
         "id": task.get("id", ""),
         "title": labels.pick(task.get("title")) or str(task.get("id", "")),
         "agency": labels.pick(task.get("agency")),
-        "workstream": labels.get(f"ws_{workstream}", str(workstream)) if workstream else labels("no_workstream"),
+        "workstream": labels.get(f"ws_{workstream}", str(workstream))
+        if workstream
+        else labels("no_workstream"),
         "due_iso": task.get("adjusted_due") or task.get("due"),
         "planned_due_iso": task.get("due"),
         "due": due,
-        "adjusted": labels("adjusted_due", date=labels.date(task["adjusted_due"])) if task.get("adjusted_due") else "",
+        "adjusted": labels("adjusted_due", date=labels.date(task["adjusted_due"]))
+        if task.get("adjusted_due")
+        else "",
         "days_left": labels.days(task.get("days_left")) if task.get("due") else labels("unknown"),
         "done_on": labels("done_on", date=labels.date(task["done_on"])) if task.get("done_on") else "",
         "counts": {key: labels.figure(task.get(key)) for key in ("planned", "applied", "verified", "failed")},
@@ -102,14 +111,17 @@ def _failures(communes: list[dict[str, Any]], labels: Labels) -> list[dict[str, 
         for failure in commune["failures"]:
             source = failure.get("source") or "run"
             run = failure.get("run")
-            rows.append({
-                "commune": f"{commune['name']} ({commune['code']})",
-                "host": failure.get("host") or "",
-                "task": failure.get("task") or "",
-                "message": failure.get("message") or "",
-                "source": labels.get(f"source_{source}", source) + (f" #{run}" if run is not None else ""),
-                "time": labels.moment(failure.get("time")),
-            })
+            rows.append(
+                {
+                    "commune": f"{commune['name']} ({commune['code']})",
+                    "host": failure.get("host") or "",
+                    "task": failure.get("task") or "",
+                    "message": failure.get("message") or "",
+                    "source": labels.get(f"source_{source}", source)
+                    + (f" #{run}" if run is not None else ""),
+                    "time": labels.moment(failure.get("time")),
+                }
+            )
     return rows
 
 
@@ -119,12 +131,16 @@ def _retired(raw: Any, labels: Labels) -> dict[str, Any]:
     for host in raw.get("hosts") or []:
         steps = host.get("steps") or {}
         done = [labels.get(f"step_{step}", step) for step, state in steps.items() if state == "done"]
-        hosts.append({
-            "host": host.get("host", ""),
-            "steps": ", ".join(done) or labels("none"),
-            "archived": labels("yes") if host.get("archived") else labels("no"),
-            "quarantine_until": labels.date(host.get("quarantine_until")) if host.get("quarantine_until") else "-",
-        })
+        hosts.append(
+            {
+                "host": host.get("host", ""),
+                "steps": ", ".join(done) or labels("none"),
+                "archived": labels("yes") if host.get("archived") else labels("no"),
+                "quarantine_until": labels.date(host.get("quarantine_until"))
+                if host.get("quarantine_until")
+                else "-",
+            }
+        )
     return {
         "hosts": hosts,
         "portals_archived": labels.figure(raw.get("portals_archived")),
@@ -136,20 +152,25 @@ def _workstreams(raw: list[Any], labels: Labels) -> list[dict[str, Any]]:
     shown = []
     for workstream in raw or []:
         number = workstream.get("number")
-        items = [{
-            "what": labels.pick(item.get("what")),
-            "done": labels.figure(item.get("done")),
-            "planned": labels.figure(item.get("planned")),
-            "percent": labels("unknown") if item.get("percent") is None else f"{item['percent']} %",
-            "stage": item.get("stage", ""),
-            "source": item.get("source", ""),
-        } for item in workstream.get("items") or []]
-        shown.append({
-            "number": number,
-            "name": labels.get(f"wsn_{number}", labels.pick(workstream.get("name"))),
-            "items": items,
-            "note": labels("workstream_unknown_note") if not items else "",
-        })
+        items = [
+            {
+                "what": labels.pick(item.get("what")),
+                "done": labels.figure(item.get("done")),
+                "planned": labels.figure(item.get("planned")),
+                "percent": labels("unknown") if item.get("percent") is None else f"{item['percent']} %",
+                "stage": item.get("stage", ""),
+                "source": item.get("source", ""),
+            }
+            for item in workstream.get("items") or []
+        ]
+        shown.append(
+            {
+                "number": number,
+                "name": labels.get(f"wsn_{number}", labels.pick(workstream.get("name"))),
+                "items": items,
+                "note": labels("workstream_unknown_note") if not items else "",
+            }
+        )
     return shown
 
 
@@ -158,21 +179,26 @@ def _check(raw: Any, labels: Labels) -> dict[str, Any] | None:
         return None
     return {
         "at": labels.moment(raw.get("checked_at")),
-        "counts": labels("check_counts", passed=raw.get("pass", 0), failed=raw.get("fail", 0),
-                         skipped=raw.get("skip", 0)),
+        "counts": labels(
+            "check_counts", passed=raw.get("pass", 0), failed=raw.get("fail", 0), skipped=raw.get("skip", 0)
+        ),
         "failed": bool(raw.get("fail")),
     }
 
 
 def _runs(raw: Any, labels: Labels) -> list[dict[str, Any]]:
-    return [{
-        "id": run.get("id"),
-        "playbook": run.get("playbook", ""),
-        "started": labels.moment(run.get("started")),
-        "status": run.get("status", ""),
-        "hosts": run.get("hosts"),
-        "failed_hosts": run.get("failed_hosts"),
-    } for run in raw or [] if isinstance(run, dict)]
+    return [
+        {
+            "id": run.get("id"),
+            "playbook": run.get("playbook", ""),
+            "started": labels.moment(run.get("started")),
+            "status": run.get("status", ""),
+            "hosts": run.get("hosts"),
+            "failed_hosts": run.get("failed_hosts"),
+        }
+        for run in raw or []
+        if isinstance(run, dict)
+    ]
 
 
 def build_view(data: dict[str, Any], lang: str) -> View:
