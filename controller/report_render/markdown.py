@@ -183,7 +183,7 @@ def render_view_markdown(v: View) -> str:
         lines += _table(
             [t("col_register"), t("col_records")],
             [
-                [f"`{name}`", t("not_imported") if count is None else t.figure(count)]
+                [name, t("not_imported") if count is None else t.figure(count)]
                 for name, count in v.survey.get("registers", {}).items()
             ],
         )
