@@ -76,6 +76,13 @@ class _AddressedSMTP(smtplib.SMTP):
         self._address = address
         super().__init__(timeout=timeout)
 
+    def connect(
+        self, host: str = "localhost", port: int = 0, source_address: Any = None
+    ) -> tuple[int, bytes]:
+        # smtplib takes the name STARTTLS verifies from the constructor's host, not from connect().
+        self._host = host
+        return super().connect(host, port, source_address)
+
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
         return socket.create_connection((self._address, port), timeout, self.source_address)
 
