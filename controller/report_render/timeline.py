@@ -66,17 +66,18 @@ def _ticks(first: dt.date, last: dt.date) -> list[dt.date]:
 
 def draw_timeline(tasks: list[dict[str, Any]], today: str | None, labels: Labels) -> str:
     """The SVG of the tasks that have a date ("" when none has)."""
-    dated = [(task, _date(task.get("due_iso")), _date(task.get("planned_due_iso"))) for task in tasks]
-    dated = [(task, due, planned) for task, due, planned in dated if due is not None]
+    dated: list[tuple[dict[str, Any], dt.date, dt.date | None]] = []
+    for task in tasks:
+        due = _date(task.get("due_iso"))
+        if due is not None:
+            dated.append((task, due, _date(task.get("planned_due_iso"))))
     if not dated:
         return ""
     dated.sort(key=lambda item: (item[1], item[0]["title"]))
     today_date = _date(today)
-    every = (
-        [due for _, due, _ in dated]
-        + [planned for _, _, planned in dated if planned]
-        + ([today_date] if today_date else [])
-    )
+    every: list[dt.date] = [due for _, due, _ in dated]
+    every += [planned for _, _, planned in dated if planned]
+    every += [today_date] if today_date else []
     first, last = min(every) - dt.timedelta(days=2), max(every) + dt.timedelta(days=2)
     span = max(1, (last - first).days)
 
