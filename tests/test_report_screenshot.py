@@ -15,6 +15,7 @@ from pathlib import Path
 import pngread
 import pytest
 
+from controller.cli import main
 from controller.report_render import render
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "schema2.json"
@@ -76,3 +77,20 @@ def test_the_report_in_chromium(name: str, width: int, height: int) -> None:
     png = ARTEFACTS / f"report-{name}.png"
     screenshot(html, png, width, height)
     assert_drawn(png, width, height)
+
+
+def test_the_report_of_a_rendered_province_in_chromium(rendered_binh_thuan: Path, capsys) -> None:
+    """The whole path on the real Bình Thuận workspace: `mergectl report --format html`, one marker per
+    commune the report's data places, and the page drawn at a phone's width."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    html = ARTEFACTS / "report-binhthuan.html"
+    argv = ["report", str(rendered_binh_thuan), "--today", "2025-06-12"]
+    assert main([*argv, "--format", "html", "-o", str(html)]) == 0
+    capsys.readouterr()
+    assert main([*argv, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    located = [c for c in data.get("communes", []) if c.get("lat") is not None and c.get("lon") is not None]
+    assert html.read_text(encoding="utf-8").count('<g class="marker ') == len(located)
+    png = ARTEFACTS / "report-binhthuan-phone.png"
+    screenshot(html, png, 412, 2400)
+    assert_drawn(png, 412, 2400)
