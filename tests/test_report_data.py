@@ -14,7 +14,8 @@ from conftest import edit_text
 from test_run_store import recorded_events
 
 from controller.cli import main
-from controller.report import build_report, to_json_data, to_markdown
+from controller.report import build_report, to_json_data
+from controller.report_render import render
 from controller.runs.recorder import RunRecorder
 from controller.runs.store import open_store
 from controller.workspace import Workspace
@@ -334,9 +335,9 @@ def test_runs_check_retired_and_sources(recorded: Path) -> None:
     }
     assert data["sources"]["state/runs.sqlite"] == "present"
     assert data["sources"]["state/check.json"] == "present"
-    assert "| data_lines_installed: Data-line endpoints at both HQs" in to_markdown(
-        build_report(Workspace(recorded), TODAY)[0]
-    )  # type: ignore[arg-type]
+    report = build_report(Workspace(recorded), TODAY)[0]
+    assert report is not None
+    assert "| Data-line endpoints at both HQs" in render(to_json_data(report), "md", "en")
 
 
 def test_unknown_stays_unknown_never_zero(workspace: Path) -> None:

@@ -25,6 +25,7 @@ from controller.province.model import (
     QuarantinePolicy,
     lan_prefixlen_for,
 )
+from controller.province.report_settings import read_report_settings
 from controller.province.schema import check_keys
 from controller.province.sections import (
     read_commune_asns,
@@ -133,6 +134,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
         legacy_endpoints=legacy,
         commune_asns=commune_asns,
         shared_hq=shared_hq,
+        report=read_report_settings(reader),
         raw=data,
         lines=lines,
         path=path,

@@ -9,6 +9,7 @@ from typing import Any
 
 from netaddr import IPAddress, IPNetwork, IPSet
 
+from controller.province.report_settings import ReportSettings
 from controller.tasks.model import PlanTask
 from controller.yamlio import LineIndex
 
@@ -196,6 +197,7 @@ class ProvinceConfig:
     commune_asns: AsnRange = field(default_factory=AsnRange)
     # Communes whose Party committee and People's Committee share one building: one site.
     shared_hq: frozenset[str] = frozenset()
+    report: ReportSettings | None = None  # `report:`, for `mergectl report --mail`
     raw: dict[str, Any] = field(default_factory=dict)
     lines: LineIndex = field(default_factory=LineIndex)
     path: Path = Path("province.yml")
