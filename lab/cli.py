@@ -45,9 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "communes to check",
     )
     parser.add_argument("--hypervisors", action="store_true", help="also start the hypervisors (heavy)")
-    parser.add_argument(
-        "--image", default=DEFAULT_IMAGE, help="container image (default %(default)s)"
-    )
+    parser.add_argument("--image", default=DEFAULT_IMAGE, help="container image (default %(default)s)")
     parser.add_argument(
         "--no-seed",
         action="store_true",
