@@ -112,3 +112,23 @@ def installed_collection(built_collection: Path) -> Path:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return target
+
+
+@pytest.fixture()
+def lab_check_runs(monkeypatch: pytest.MonkeyPatch) -> list:
+    """`lab check` with only the lab clients' part (the control node's part, `mergectl check`,
+    has its own tests): the results it would write to check.json are kept here instead."""
+    from types import SimpleNamespace
+
+    from lab import check as lab_check
+
+    runs: list = []
+
+    def keep(workspace: Path, run: object) -> Path:
+        runs.append(run)
+        return workspace / "state" / "check.json"
+
+    nothing = SimpleNamespace(results=[], commune_labels={})
+    monkeypatch.setattr(lab_check, "control_node_check", lambda *_args: nothing)
+    monkeypatch.setattr(lab_check, "write_check", keep)
+    return runs

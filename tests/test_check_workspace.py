@@ -240,3 +240,14 @@ def test_a_passing_run_exits_0(
         monkeypatch.setattr(service, "Reach", lambda: LoopbackReach(ports))
         monkeypatch.setattr(service, "load_inventory", lambda _workspace, _extra=(): view)
         assert main(["check", str(bt_workspace), "--limit", "muine-gw", "--ca", str(pki.ca_file)]) == EXIT_OK
+
+
+def test_a_workspace_with_a_lab_is_checked_through_the_lab_only(bt_workspace: Path) -> None:
+    """With a lab up, the plan's addresses live in containers here: `mergectl check` refuses to
+    send anything toward them from this machine and names `lab check`."""
+    overlay = bt_workspace / "lab" / "hosts.yml"
+    overlay.parent.mkdir()
+    overlay.write_text("all: {}\n", encoding="utf-8")
+    with pytest.raises(UserError, match="mergectl lab check"):
+        service.check_workspace(bt_workspace)
+    assert main(["check", str(bt_workspace)]) == EXIT_INVALID

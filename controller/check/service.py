@@ -57,7 +57,19 @@ def check_workspace(
     progress: Progress | None = None,
     extra_sources: Sequence[Path] = (),
 ) -> Checked:
+    from controller.run import lab_overlay_path
+
     if not workspace.is_dir():
         raise UserError(f"{workspace}: no such workspace")
+    if lab_overlay_path(workspace).is_file():
+        # The plan's addresses then live in containers on this machine, not on its network:
+        # probing them from here would send them to whatever the real network has there.
+        raise UserError(
+            f"{workspace} has a lab ({lab_overlay_path(workspace)}): check it with 'mergectl lab check "
+            f"{workspace}', which reaches the lab's containers; 'mergectl lab down {workspace}' first "
+            "to check real hosts"
+        )
+    if ca_file is not None and not ca_file.is_file():
+        raise UserError(f"--ca {ca_file}: no such file (the internal CA's certificate, PEM)")
     view = load_inventory(workspace, extra_sources)
     return check_inventory(view, limit=limit, reach=reach, ca_file=ca_file, progress=progress)
