@@ -96,7 +96,7 @@ def test_a_silent_name_server_fails_in_bounded_time(monkeypatch: pytest.MonkeyPa
         status, detail = run(
             lambda: probes.check_address(Endpoint(LOOPBACK, silent.getsockname()[1]), ZONE, None)
         )
-    assert status == FAIL and "timed out" in detail.lower()
+    assert (status, detail) == (FAIL, "no answer (timed out, 2 tries)")
     assert time.monotonic() - started < 2
 
 

@@ -10,7 +10,9 @@ import ssl
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from controller.check.probes import PROBE_ERRORS, Outcome, ProbeError, failed, skipped
+import dns.exception
+
+from controller.check.probes import DNS_TRIES, PROBE_ERRORS, Outcome, ProbeError, failed, skipped
 from controller.check.reach import Reach, Unreachable
 from controller.check.results import CheckResult
 from controller.check.targets import Target
@@ -21,6 +23,8 @@ Progress = Callable[[int, int], None]
 
 
 def _error_text(error: BaseException) -> str:
+    if isinstance(error, dns.exception.Timeout):
+        return f"no answer (timed out, {DNS_TRIES} tries)"
     if isinstance(error, ssl.SSLCertVerificationError):
         return f"certificate not trusted: {error.verify_message} (is --ca the internal CA?)"
     text = str(error) or type(error).__name__

@@ -19,7 +19,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "name at each name server with the same zone serial, its MX, the DKIM key, each portal over HTTPS "
         "with the internal CA, the mail server's SMTP and IMAPS banners, each gateway's site loopbacks. "
         "Prints one PASS/FAIL/SKIP row per check (or --json), writes DIR/state/check.json (the report "
-        "reads it) and exits 5 when a check FAILs (docs/check.md).",
+        "reads it) and exits 5 when a check FAILs (docs/check.md). A workspace with a lab is checked with "
+        "'mergectl lab check DIR', which reaches the lab's containers.",
         epilog="examples: mergectl check inventories/lamdong --ca pki/ca.pem; "
         "mergectl check inventories/lamdong --limit muine-gw --json",
     )
