@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import dns.flags
 import dns.message
@@ -65,7 +66,8 @@ def serving(server: socketserver.BaseServer) -> Iterator[int]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield server.server_address[1]  # type: ignore[index]
+        address: Any = server.server_address
+        yield int(address[1])
     finally:
         server.shutdown()
         server.server_close()

@@ -11,6 +11,7 @@ import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
+from typing import Any
 
 import dns.exception
 import dns.flags
@@ -164,9 +165,10 @@ def _tls_socket(endpoint: Endpoint, server_name: str, context: ssl.SSLContext) -
 
 
 def _issuer(tls: ssl.SSLSocket) -> str:
-    certificate = tls.getpeercert() or {}
-    for entry in certificate.get("issuer", ()):
-        for key, value in entry:
+    certificate: dict[str, Any] = dict(tls.getpeercert() or {})
+    # issuer: a tuple of RDNs, each a tuple of (attribute, value) pairs
+    for rdn in certificate.get("issuer", ()):
+        for key, value in rdn:
             if key == "commonName":
                 return str(value)
     return "?"
