@@ -146,3 +146,17 @@ def test_smtp_banner_names_the_mail_server() -> None:
 def test_nothing_listening_is_a_fail_not_a_crash() -> None:
     status, detail = run(lambda: probes.check_smtp(Endpoint(LOOPBACK, closed_port()), "mail.lamdong.gov.vn"))
     assert status == FAIL and "refused" in detail.lower()
+
+
+def test_the_control_node_pings_itself_or_says_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from controller.check import reach as reach_module
+    from controller.check.reach import Unreachable
+
+    assert Reach().endpoint("ns1", "10.240.0.11", 53) == Endpoint("10.240.0.11", 53)  # no probe sent
+    if shutil.which("ping") is not None:
+        assert Reach().ping("self", LOOPBACK)
+    monkeypatch.setattr(reach_module.shutil, "which", lambda _name: None)
+    with pytest.raises(Unreachable, match="iputils-ping"):
+        Reach().ping("self", LOOPBACK)
