@@ -145,3 +145,23 @@ def set_task_dates(province: Path, **due: str) -> None:
     """Give province.yml plan 2495's task list with some dates changed."""
     with province.open("a", encoding="utf-8") as handle:
         handle.write("\n" + plan_tasks_yaml(**due))
+
+
+@pytest.fixture()
+def lab_check_runs(monkeypatch: pytest.MonkeyPatch) -> list:
+    """`lab check` with only the lab clients' part (the control node's part, `mergectl check`,
+    has its own tests): the results it would write to check.json are kept here instead."""
+    from types import SimpleNamespace
+
+    from lab import check as lab_check
+
+    runs: list = []
+
+    def keep(workspace: Path, run: object) -> Path:
+        runs.append(run)
+        return workspace / "state" / "check.json"
+
+    nothing = SimpleNamespace(results=[], commune_labels={})
+    monkeypatch.setattr(lab_check, "control_node_check", lambda *_args: nothing)
+    monkeypatch.setattr(lab_check, "write_check", keep)
+    return runs
