@@ -113,7 +113,13 @@ if [ "$lab_ok" = 1 ]; then
 else
   skip "lab check" "the lab did not come up"
 fi
-if has_verb report; then run report mergectl report "$workspace"; else missing report "no 'mergectl report' verb"; fi
+# The Thursday report as the Department receives it: one self-contained HTML page (Vietnamese),
+# built from the runs above and the last check, with the map of the communes and the plan's dates.
+if has_verb report; then
+  run report mergectl report "$workspace" --format html -o "$workspace/reports/bao-cao-tien-do.html"
+else
+  missing report "no 'mergectl report' verb"
+fi
 
 printf '\n%-22s %-44s %7s\n' STEP RESULT SECONDS
 failed=0
@@ -129,6 +135,7 @@ plans and reports:             $workspace/reports/
 playbook runs (summary.json):  $(find "$workspace/reports/runs" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | sort | tail -1)
 lab overlay:                   $workspace/lab/hosts.yml   (status: mergectl lab status $workspace)
 last check (lab check):        $workspace/state/check.json
+progress report (HTML, vi):    $workspace/reports/bao-cao-tien-do.html
 the lab is still running; remove it with:
   mergectl lab down $workspace
 MSG
