@@ -1,12 +1,36 @@
-"""Text extraction and Vietnamese folding for the archive's full-text index (stdlib only)."""
+"""Text extraction and Vietnamese folding for the archive's full-text index (stdlib only).
+
+Plain text and HTML are read here; office documents and PDF go through Debian's extractors
+(poppler-utils' pdftotext, docx2txt, odt2txt, catdoc), each run bounded in time, memory and
+output, as an unprivileged user when the indexer runs as root: the files come from old hosts
+and a crafted document must not hang, exhaust or own the archive host.
+"""
 
 from __future__ import annotations
 
 import html.parser
+import os
+import pwd
+import resource
+import subprocess
 import unicodedata
 
 # đ/Đ have no Unicode decomposition: NFD leaves them whole, so they are mapped explicitly.
 _EXPLICIT = str.maketrans({"đ": "d", "Đ": "D"})
+
+# Extension -> command (the path is appended); every one writes UTF-8 text to stdout.
+EXTRACTORS: dict[str, list[str]] = {
+    ".pdf": ["pdftotext", "-q", "-enc", "UTF-8", "-eol", "unix"],  # path, then "-" (stdout)
+    ".docx": ["docx2txt"],  # path, then "-"
+    ".odt": ["odt2txt", "--encoding=UTF-8"],
+    ".doc": ["catdoc", "-d", "utf-8", "-w"],
+}
+# Tools that take the output file after the input ("-" = stdout).
+_STDOUT_ARGUMENT = {".pdf", ".docx"}
+
+
+class ExtractionError(Exception):
+    """A document whose text could not be extracted (the index keeps its name, the log says why)."""
 
 
 def fold(text: str) -> str:
@@ -42,7 +66,7 @@ class _TextOnly(html.parser.HTMLParser):
 
 
 def extract(name: str, raw: bytes) -> tuple[str, str]:
-    """(title, text) of a document; title defaults to the file name without extension."""
+    """(title, text) of a plain-text or HTML document; title defaults to the file name without extension."""
     text = raw.decode("utf-8", errors="replace")
     title = name.rsplit(".", 1)[0]
     if name.lower().endswith((".html", ".htm")):
@@ -51,3 +75,47 @@ def extract(name: str, raw: bytes) -> tuple[str, str]:
         text = " ".join(" ".join(parser.parts).split())
         title = " ".join(parser.title.split()) or title
     return unicodedata.normalize("NFC", title), unicodedata.normalize("NFC", text)
+
+
+def _limits(seconds: int, memory_bytes: int):
+    """preexec_fn: CPU and address-space limits, then drop root for 'nobody'."""
+
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        if os.geteuid() == 0:
+            nobody = pwd.getpwnam("nobody")
+            os.setgroups([])
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+
+    return apply
+
+
+def extract_document(
+    path: str, timeout: int = 60, max_chars: int = 2_000_000, memory_bytes: int = 1 << 30
+) -> str:
+    """Text of a PDF, DOCX, ODT or DOC file through its Debian extractor (ExtractionError if none)."""
+    extension = os.path.splitext(path)[1].lower()
+    if extension not in EXTRACTORS:
+        raise ExtractionError(f"no extractor for {extension or 'files without extension'}")
+    argv = EXTRACTORS[extension] + [path] + (["-"] if extension in _STDOUT_ARGUMENT else [])
+    try:
+        done = subprocess.run(
+            argv,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+            preexec_fn=_limits(timeout, memory_bytes),
+            env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/nonexistent"},
+        )
+    except FileNotFoundError as error:
+        raise ExtractionError(f"{argv[0]} is not installed") from error
+    except subprocess.TimeoutExpired as error:
+        raise ExtractionError(f"{argv[0]} took longer than {timeout} s") from error
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        raise ExtractionError(f"{argv[0]} exited {done.returncode}: {reason[-1] if reason else 'no message'}")
+    text = done.stdout.decode("utf-8", errors="replace")[:max_chars]
+    return unicodedata.normalize("NFC", " ".join(text.split()))
