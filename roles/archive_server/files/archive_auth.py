@@ -169,7 +169,10 @@ class Directory:
         """A connection bound as user, None for invalidCredentials (49); every other failure raises."""
         import ldap3
 
-        connection = self._connection(user, password)
+        try:
+            connection = self._connection(user, password)
+        except ldap3.core.exceptions.LDAPException as error:  # e.g. an unreadable CA file
+            raise DirectoryUnavailable(f"{self.settings.uri}: {error}") from None
         try:
             connection.open()
             if (

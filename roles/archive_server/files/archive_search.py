@@ -175,7 +175,7 @@ class Handler(BaseHTTPRequestHandler):
     db_path = ""
     root = ""
     directory: Directory | None = None
-    realm = "Kho lưu trữ"
+    realm = "Kho luu tru"  # ASCII: HTTP header values are Latin-1
 
     def do_GET(self) -> None:
         path = request_path(self.path)
@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--db", required=True)
     serve.add_argument("--root", required=True)
     serve.add_argument("--auth-config", required=True)
-    serve.add_argument("--bind-password-file", help="default: $CREDENTIALS_DIRECTORY/ldap-bind-password")
+    serve.add_argument("--bind-password-file", help="the directory password of the service account")
     serve.add_argument("--bind", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8081)
     args = parser.parse_args(argv)
@@ -308,11 +308,8 @@ def main(argv: list[str] | None = None) -> int:
             + (f"; {failed} indexed by name only (see above)" if failed else "")
         )
         return 0
-    password_file = args.bind_password_file
-    if password_file is None and os.environ.get("CREDENTIALS_DIRECTORY"):
-        password_file = os.path.join(os.environ["CREDENTIALS_DIRECTORY"], "ldap-bind-password")
     Handler.db_path, Handler.root = args.db, args.root
-    Handler.directory = Directory(Settings.load(args.auth_config, password_file))
+    Handler.directory = Directory(Settings.load(args.auth_config, args.bind_password_file))
     ThreadingHTTPServer((args.bind, args.port), Handler).serve_forever()
     return 0
 
