@@ -214,11 +214,11 @@ class Directory:
         return list(connection.entries)
 
     def _ask(self, login: str, password: str) -> Identity | None:
-        from ldap3.utils.conv import escape_filter_chars
-
         settings = self.settings
         if not settings.bind_password:
             raise DirectoryUnavailable("the archive's directory account has no password configured")
+        from ldap3.utils.conv import escape_filter_chars
+
         service = self._bind(settings.bind_dn, settings.bind_password)
         if service is None:
             raise DirectoryUnavailable(f"the directory refused the archive's account {settings.bind_dn}")

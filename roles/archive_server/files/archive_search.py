@@ -41,17 +41,22 @@ def log(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
-def read_text(full: str, name: str, timeout: int) -> tuple[str, str]:
+def read_text(full: str, name: str, timeout: int, run_as: str | None) -> tuple[str, str]:
     """(title, body) of one file; documents go through their extractor."""
     extension = os.path.splitext(name)[1].lower()
     if extension in EXTRACTORS:
-        return os.path.splitext(name)[0], extract_document(full, timeout=timeout)
+        return os.path.splitext(name)[0], extract_document(full, timeout=timeout, run_as=run_as)
     with open(full, "rb") as handle:
         return extract(name, handle.read())
 
 
 def build_index(
-    root: str, db_path: str, extensions: tuple[str, ...], timeout: int = 60, max_bytes: int = 100 << 20
+    root: str,
+    db_path: str,
+    extensions: tuple[str, ...],
+    timeout: int = 60,
+    max_bytes: int = 100 << 20,
+    run_as: str | None = "nobody",
 ) -> tuple[int, int]:
     """Rebuild the index into a new file and swap it in, so searches never see half an index.
 
@@ -75,7 +80,7 @@ def build_index(
             try:
                 if os.path.getsize(full) > max_bytes:
                     raise ExtractionError(f"larger than {max_bytes} bytes")
-                title, body = read_text(full, name, timeout)
+                title, body = read_text(full, name, timeout, run_as)
             except (OSError, ExtractionError) as error:
                 log(f"index: text not extracted, indexed by name only: {relative}: {error}")
                 title, body = os.path.splitext(name)[0], ""

@@ -12,6 +12,7 @@ import html.parser
 import os
 import pwd
 import resource
+import signal
 import subprocess
 import unicodedata
 
@@ -77,45 +78,58 @@ def extract(name: str, raw: bytes) -> tuple[str, str]:
     return unicodedata.normalize("NFC", title), unicodedata.normalize("NFC", text)
 
 
-def _limits(seconds: int, memory_bytes: int):
-    """preexec_fn: CPU and address-space limits, then drop root for 'nobody'."""
+def _limits(seconds: int, memory_bytes: int, run_as: str | None):
+    """preexec_fn: CPU and address-space limits, then drop root for run_as (None: stay)."""
 
     def apply() -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        if os.geteuid() == 0:
-            nobody = pwd.getpwnam("nobody")
+        if run_as and os.geteuid() == 0:
+            user = pwd.getpwnam(run_as)
             os.setgroups([])
-            os.setgid(nobody.pw_gid)
-            os.setuid(nobody.pw_uid)
+            os.setgid(user.pw_gid)
+            os.setuid(user.pw_uid)
 
     return apply
 
 
 def extract_document(
-    path: str, timeout: int = 60, max_chars: int = 2_000_000, memory_bytes: int = 1 << 30
+    path: str,
+    timeout: int = 60,
+    max_chars: int = 2_000_000,
+    memory_bytes: int = 1 << 30,
+    run_as: str | None = "nobody",
 ) -> str:
-    """Text of a PDF, DOCX, ODT or DOC file through its Debian extractor (ExtractionError if none)."""
+    """Text of a PDF, DOCX, ODT or DOC file through its Debian extractor (ExtractionError if none).
+
+    As root, the extractor runs as run_as: the archive's published files are world-readable."""
     extension = os.path.splitext(path)[1].lower()
     if extension not in EXTRACTORS:
         raise ExtractionError(f"no extractor for {extension or 'files without extension'}")
     argv = EXTRACTORS[extension] + [path] + (["-"] if extension in _STDOUT_ARGUMENT else [])
     try:
-        done = subprocess.run(
+        # A session of its own: on timeout the whole group goes (docx2txt runs unzip, for one).
+        process = subprocess.Popen(
             argv,
             stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-            preexec_fn=_limits(timeout, memory_bytes),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            preexec_fn=_limits(timeout, memory_bytes, run_as),
             env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/nonexistent"},
         )
     except FileNotFoundError as error:
         raise ExtractionError(f"{argv[0]} is not installed") from error
-    except subprocess.TimeoutExpired as error:
-        raise ExtractionError(f"{argv[0]} took longer than {timeout} s") from error
-    if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
-        raise ExtractionError(f"{argv[0]} exited {done.returncode}: {reason[-1] if reason else 'no message'}")
-    text = done.stdout.decode("utf-8", errors="replace")[:max_chars]
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise ExtractionError(f"{argv[0]} took longer than {timeout} s") from None
+    if process.returncode != 0:
+        reason = stderr.decode("utf-8", errors="replace").strip().splitlines()
+        raise ExtractionError(
+            f"{argv[0]} exited {process.returncode}: {reason[-1] if reason else 'no message'}"
+        )
+    text = stdout.decode("utf-8", errors="replace")[:max_chars]
     return unicodedata.normalize("NFC", " ".join(text.split()))
