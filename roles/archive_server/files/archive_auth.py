@@ -89,7 +89,7 @@ def normalize_dn(dn: str) -> str:
 
 def officer_pattern(template: str) -> re.Pattern[str]:
     """'cn=admins,ou=groups,ou={commune},ou=communes,BASE' -> a regex capturing the commune label."""
-    before, _, after = normalize_dn(template).partition("{commune}")
+    before, _marker, after = normalize_dn(template).partition("{commune}")
     return re.compile("^" + re.escape(before) + "([^,=]+)" + re.escape(after) + "$")
 
 

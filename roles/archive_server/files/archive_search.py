@@ -172,7 +172,7 @@ def basic_credentials(header: str | None) -> tuple[str, str]:
         decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         return "", ""
-    login, _, password = decoded.partition(":")
+    login, _colon, password = decoded.partition(":")
     return login.strip(), password
 
 
