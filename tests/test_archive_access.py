@@ -238,3 +238,34 @@ def test_search_results_are_limited_to_the_scope(tmp_path: Path) -> None:
     assert search.search(str(db), "kenh", ()) == []
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT count(*) FROM docs").fetchone() == (2,)
+
+
+def test_archived_links_are_neither_indexed_nor_listed(tmp_path: Path) -> None:
+    published = tmp_path / "published"
+    mine = published / "old-binhthuan-hamthuanbac" / "documents"
+    other = published / "old-binhthuan-hamtan" / "documents"
+    for folder in (mine, other):
+        folder.mkdir(parents=True)
+    (other / "mật.txt").write_text("bí mật Tân Hải", encoding="utf-8")
+    (mine / "link.txt").symlink_to(other / "mật.txt")
+    (mine / "folder").symlink_to(other)
+    db = tmp_path / "index.sqlite"
+    assert search.build_index(str(published), str(db), (".txt",)) == (1, 0)
+    assert search.search(str(db), "tan hai", ("old-binhthuan-hamthuanbac",)) == []
+
+    class Handler(search.Handler):
+        def __init__(self) -> None:
+            self.errors: list[int] = []
+            self.headers = {"X-Archive-Scope": "old-binhthuan-hamthuanbac"}
+
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            self.errors.append(code)
+
+        def _reply(self, body: str, content_type: str) -> None:
+            self.errors.append(200)
+
+    Handler.root = str(published)
+    handler = Handler()
+    handler._listing("/files/old-binhthuan-hamthuanbac/documents/folder/")
+    handler._listing("/files/old-binhthuan-hamthuanbac/documents/")
+    assert handler.errors == [404, 200]

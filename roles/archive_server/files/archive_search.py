@@ -77,6 +77,10 @@ def build_index(
                 continue
             full = os.path.join(top, name)
             relative = os.path.relpath(full, root)
+            if os.path.islink(full):
+                # An archived link may point anywhere (/etc/shadow, another district): never read.
+                log(f"index: symbolic link not indexed: {relative}")
+                continue
             try:
                 if os.path.getsize(full) > max_bytes:
                     raise ExtractionError(f"larger than {max_bytes} bytes")
@@ -248,8 +252,12 @@ class Handler(BaseHTTPRequestHandler):
             return
         relative = path[len("/files/") :]
         root = os.path.realpath(self.root)
+        host = relative.split("/", 1)[0]
+        # Within the requested host's own folder, links resolved: an archived link to another
+        # district's folder lists nothing.
+        within = os.path.realpath(os.path.join(root, host)) if host else root
         folder = os.path.realpath(os.path.join(root, relative))
-        if not (folder == root or folder.startswith(root + os.sep)) or not os.path.isdir(folder):
+        if not (folder == within or folder.startswith(within + os.sep)) or not os.path.isdir(folder):
             self.send_error(404)
             return
         names = sorted(os.listdir(folder))
