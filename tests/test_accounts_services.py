@@ -103,3 +103,20 @@ def test_a_workspace_from_before_the_archive_gets_its_password_on_inventory(
     assert values["accounts_archive_service_password"] == after.services["archive"] != ""
     assert main(["inventory", str(workspace)]) == 0
     assert "issued" not in capsys.readouterr().out
+
+
+def test_a_state_from_before_salting_waits_for_its_next_import(workspace: Path) -> None:
+    """Saving a version-1 state would mark it re-keyed: only an import (with the list) migrates it."""
+    from controller.accounts.vault import encrypt
+
+    state_file = workspace / accounts_state.STATE_FILE
+    secrets_file = workspace / accounts_state.SECRETS_FILE
+    plain = yaml.safe_load(state_file.read_text(encoding="utf-8"))
+    plain["version"] = 1
+    state_file.write_text(yaml.safe_dump(plain, allow_unicode=True), encoding="utf-8")
+    secret = yaml.safe_load(decrypt(vault(workspace), secrets_file.read_text(encoding="ascii")))
+    document = {"people": secret["people"], "services": {"mail": "m", "master": "n"}}
+    secrets_file.write_text(encrypt(vault(workspace), yaml.safe_dump(document)), encoding="ascii")
+    before = (state_file.read_bytes(), secrets_file.read_bytes())
+    assert main(["inventory", str(workspace)]) == 0
+    assert (state_file.read_bytes(), secrets_file.read_bytes()) == before

@@ -27,14 +27,16 @@ def issue(state: accounts_state.AccountsState, password: Callable[[], str]) -> l
 
 def issue_missing(workspace_dir: Path) -> list[str]:
     """Issue and save the missing passwords of a workspace that has accounts; the caller holds the
-    workspace lock. Nothing is done without the vault password file: a new one would orphan the
-    existing vault (the render reports the missing file)."""
+    workspace lock. Nothing is done without the vault password file (a new one would orphan the
+    existing vault; the render reports the missing file) nor for a version-1 state."""
     if not (Path(workspace_dir) / accounts_state.STATE_FILE).exists():
         return []
     if not vaultlib.password_path(workspace_dir).exists():
         return []
     state = accounts_state.load(workspace_dir)
-    if state is None:
+    # A state keyed before salting is re-keyed only by an import (it needs the staff list):
+    # saving it here would mark it re-keyed. Its next import issues the passwords.
+    if state is None or state.version < accounts_state.VERSION or not state.secret:
         return []
     issued = issue(state, vaultlib.new_password)
     if issued:
