@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from controller.accounts import accounts_state, preview
+from controller.accounts import accounts_state, preview, services
 from controller.accounts.person_keys import migrate, new_secret
 from controller.accounts.reconcile import Outcome, apply_staff, mass_disables
 from controller.accounts.staff import read_staff
@@ -135,8 +135,7 @@ def run_import(args: argparse.Namespace) -> int:
         if diagnostics:
             raise InvalidInput(diagnostics)
         new_state, summary = outcome.state, outcome.summary
-        for service in ("mail", "master"):
-            new_state.services.setdefault(service, new_password())
+        services.issue(new_state, new_password)
         names = unit_names(mapping, districts)
         refused = [] if args.allow_disable else _refusals(outcome, names)
         extra = []
