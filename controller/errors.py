@@ -17,7 +17,7 @@ EXIT_INTERNAL = 1  # a bug in mergectl or a broken installation (a checker that 
 EXIT_CHANGES = 2  # `plan --detailed-exitcode` only: valid input, the inventory would change
 EXIT_INVALID = 3  # invalid input or a user mistake: messages name FILE:LINE; nothing was written
 EXIT_REFUSED = 4  # valid input, but refused as unsafe until an explicit --allow-... flag confirms it
-EXIT_FAILED = 5  # a run on hosts did not succeed: apply (a host failed), lab check (a FAIL row), lab status
+EXIT_FAILED = 5  # a run on hosts did not succeed: apply (a host failed), check (a FAIL row), lab status
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, the shells' convention)
 
 EXIT_CODES: tuple[tuple[int, str], ...] = (
@@ -26,7 +26,7 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
     (EXIT_CHANGES, "plan --detailed-exitcode: the input is valid and the inventory would change"),
     (EXIT_INVALID, "invalid input or usage: every problem as FILE:LINE: message; nothing written"),
     (EXIT_REFUSED, "refused as unsafe until an --allow-... flag confirms it (mass change, mass disable)"),
-    (EXIT_FAILED, "a run on hosts failed: apply (failed/unreachable host), lab check, lab status"),
+    (EXIT_FAILED, "a run on hosts failed: apply (a failed or unreachable host), check (a FAIL), lab status"),
     (EXIT_INTERRUPTED, "interrupted (Ctrl-C); writes are atomic, nothing is half-written"),
 )
 

@@ -20,9 +20,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Centre servers, the first N commune gateways with a LAN client each on the government VLAN "
         "and one on the Party VLAN, and the old district hosts they draw from) on podman networks of "
         "its own, and write DIR/lab/hosts.yml, the connection overlay that 'mergectl apply --lab' "
-        "adds to the inventory. 'check' tests, from each commune's LAN clients, the DHCP lease, every "
+        "adds to the inventory. 'check' runs 'mergectl check' from this machine against the lab's "
+        "containers, then tests, from each commune's LAN clients, the DHCP lease, every "
         "new commune name through the gateway's resolver, the core's loopback and the gateway's "
-        "policy (the Party VLAN never reaches the government VLAN), and exits 5 when a check fails.",
+        "policy (the Party VLAN never reaches the government VLAN); it writes DIR/state/check.json "
+        "and exits 5 when a check fails.",
         epilog="examples: mergectl lab up inventories/lamdong --communes 2; "
         "mergectl lab check inventories/lamdong --limit muine-gw",
     )
@@ -45,9 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "communes to check",
     )
     parser.add_argument("--hypervisors", action="store_true", help="also start the hypervisors (heavy)")
-    parser.add_argument(
-        "--image", default=DEFAULT_IMAGE, help="container image (default %(default)s)"
-    )
+    parser.add_argument("--image", default=DEFAULT_IMAGE, help="container image (default %(default)s)")
     parser.add_argument(
         "--no-seed",
         action="store_true",

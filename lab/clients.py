@@ -45,6 +45,8 @@ class Commune:
     label: str
     gateway_container: str
     clients: tuple[Client, ...]  # one per kind, in CLIENT_KINDS order
+    gateway: str = ""  # its inventory host
+    code: str = ""  # the new commune's code (mapping.yml)
 
     def client(self, kind: ClientKind) -> Client:
         return next(client for client in self.clients if client.kind == kind)
@@ -56,7 +58,9 @@ class LabFacts:
 
     routing: LabRouting
     names: list[str]  # every new commune name of the province zone
-    primary_address: str  # ns1's, "" when the inventory names none
+    # what every commune name answers (the portal's address: `mergectl check` finds the name
+    # servers serving it), "" when the inventory names no portal
+    expected_address: str
     services: list[TcpProbe]
     guard_everywhere: bool
     core_container: str
@@ -87,5 +91,11 @@ class Session:
         self, check: str, expected: str, observed: str, passed: bool, *, skipped: bool = False
     ) -> CheckRow:
         return CheckRow(
-            self.commune.label, self.client.kind.title + check, expected, observed, passed, skipped=skipped
+            self.commune.label,
+            self.client.kind.title + check,
+            expected,
+            observed,
+            passed,
+            skipped=skipped,
+            host=self.commune.gateway or None,
         )

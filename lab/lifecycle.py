@@ -9,9 +9,6 @@ province's lab label (and named with the lab prefix), then the overlay.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from controller.errors import EXIT_FAILED, UserError
+from controller.inventory_view import InventoryView, load_inventory
 from controller.names import label as name_label
 from controller.yamlio import atomic_write
 from lab import overlay as overlay_io
@@ -31,7 +29,6 @@ from lab.plan import (
     GATEWAY,
     LAB_SPEC_LABEL,
     OLD_DISTRICT,
-    InventoryView,
     LabPlan,
     LabPlanError,
     build_plan,
@@ -52,24 +49,6 @@ class UpOptions:
     image: str = DEFAULT_IMAGE
     seed: bool = True
     reseed: bool = False
-
-
-def load_inventory(workspace: Path) -> InventoryView:
-    """Reads the rendered inventory the way Ansible sees it (group_vars, host_vars,
-    children), with the repository's ansible.cfg so the workspace's other files are ignored."""
-    from controller.run import ansible_env, repo_root
-
-    if not (workspace / "hosts.yml").is_file():
-        raise UserError(
-            f"{workspace}: no hosts.yml; render the inventory first with 'mergectl inventory {workspace}'"
-        )
-    env = {**os.environ, **ansible_env(repo_root())}
-    binary = Path(sys.executable).with_name("ansible-inventory")
-    command = [str(binary) if binary.exists() else "ansible-inventory", "-i", str(workspace), "--list"]
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    if done.returncode != 0:
-        raise UserError(f"ansible-inventory could not read {workspace}: {done.stderr.strip()}")
-    return InventoryView.from_ansible_list(json.loads(done.stdout))
 
 
 def province_of(view: InventoryView, workspace: Path) -> str:

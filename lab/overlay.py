@@ -149,6 +149,7 @@ def remove_overlay(workspace: Path) -> bool:
         written.unlink()
     (path.parent / "seeded.json").unlink(missing_ok=True)  # the seeding marker of 'lab up'
     (path.parent / "routing.yml").unlink(missing_ok=True)  # the routing 'lab up' put in place
+    (path.parent / "ca.pem").unlink(missing_ok=True)  # the CAs 'lab check' read from the lab
     path.unlink()
     for folder in (vars_dir, path.parent):
         with suppress(OSError):

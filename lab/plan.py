@@ -23,15 +23,15 @@ are listed in the order below and get eth0, eth1, ... accordingly.
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from netaddr import IPNetwork
 
 from controller import names
+from controller.inventory_view import InventoryView, matches_pattern
 
 DEFAULT_IMAGE = "localhost/mergectl-bookworm:bookworm"  # built by scripts/setup.sh
 LAB_LABEL = "mergectl.lab"  # value: the province label
@@ -60,51 +60,6 @@ _IC_SERVER_GROUPS = ("dns_servers", "mail_servers", "directory_servers", "portal
 
 class LabPlanError(ValueError):
     """The inventory cannot be turned into a lab (missing core, no communes, ...)."""
-
-
-@dataclass(frozen=True)
-class InventoryView:
-    """The parts of a rendered inventory the lab reads: group -> hosts (children
-    flattened, inventory order kept) and host -> variables."""
-
-    groups: Mapping[str, Sequence[str]]
-    hostvars: Mapping[str, Mapping[str, object]]
-
-    @classmethod
-    def from_ansible_list(cls, data: Mapping[str, object]) -> InventoryView:
-        """Builds the view from `ansible-inventory --list` JSON."""
-        meta = data.get("_meta", {})
-        hostvars = dict(meta.get("hostvars", {})) if isinstance(meta, Mapping) else {}
-        groups: dict[str, list[str]] = {}
-
-        def hosts_of(group: str, seen: frozenset[str]) -> list[str]:
-            if group in groups:
-                return groups[group]
-            entry = data.get(group, {})
-            found: list[str] = []
-            if isinstance(entry, Mapping):
-                found.extend(entry.get("hosts", []))
-                for child in entry.get("children", []):
-                    if child not in seen:
-                        found.extend(hosts_of(child, seen | {child}))
-            ordered = list(dict.fromkeys(found))
-            groups[group] = ordered
-            return ordered
-
-        for name in data:
-            if name != "_meta":
-                hosts_of(name, frozenset({name}))
-        for host in hostvars:
-            groups.setdefault("all", [])
-            if host not in groups["all"]:
-                groups["all"].append(host)
-        return cls(groups=groups, hostvars=hostvars)
-
-    def hosts(self, group: str) -> list[str]:
-        return list(self.groups.get(group, []))
-
-    def groups_of(self, host: str) -> list[str]:
-        return [group for group, members in self.groups.items() if host in members]
 
 
 @dataclass(frozen=True)
@@ -175,25 +130,6 @@ class LabPlan:
 
 def lab_prefix(province: str) -> str:
     return f"mergectl-lab-{province}-"
-
-
-def matches_pattern(view: InventoryView, host: str, pattern: str | None) -> bool:
-    """A small subset of Ansible host patterns: terms separated by ',' or ':', each a
-    host or group name with shell-style wildcards; a term starting with '!' excludes.
-    Hosts match when some positive term matches (or there are only exclusions) and
-    no exclusion does."""
-    if not pattern:
-        return True
-    terms = [term.strip() for term in pattern.replace(":", ",").split(",") if term.strip()]
-    positive = [term for term in terms if not term.startswith("!")]
-    negative = [term[1:] for term in terms if term.startswith("!")]
-    host_groups = view.groups_of(host)
-
-    def hit(term: str) -> bool:
-        return fnmatch.fnmatchcase(host, term) or any(fnmatch.fnmatchcase(g, term) for g in host_groups)
-
-    selected = any(hit(term) for term in positive) if positive else True
-    return selected and not any(hit(term) for term in negative)
 
 
 def free_subnets(count: int, used: Iterable[str]) -> list[str]:

@@ -86,20 +86,20 @@ def commune_names(session: Session, facts: LabFacts) -> list[CheckRow]:
     ]
 
 
-def primary_answers(session: Session, facts: LabFacts) -> list[CheckRow]:
-    names, primary = facts.names, facts.primary_address
-    if not primary:
+def plan_answers(session: Session, facts: LabFacts) -> list[CheckRow]:
+    """The resolver's answers are the plan's: `mergectl check` (the same run) asks the name
+    servers themselves, so the client only has to show its resolver hands their answer on."""
+    names, expected = facts.names, facts.expected_address
+    if not expected:
         return []
-    authoritative, _ = shell.dig(session.client.container, primary, names)
-    via_resolver = session.answers
-    differing = [n for n in names if sorted(via_resolver.get(n, [])) != sorted(authoritative.get(n, []))]
-    sample = names[0] if names else ""
+    differing = [n for n in names if session.answers.get(n) != [expected]]
+    sample = differing[0] if differing else names[0] if names else ""
     return [
         session.row(
-            "answers = primary's",
-            f"same as ns1 {primary}",
+            "answers = the plan's",
+            f"every name A {expected} (the portal)",
             f"{len(names) - len(differing)}/{len(names)} equal "
-            f"(e.g. {sample} {','.join(via_resolver.get(sample, []))})",
+            f"(e.g. {sample} {','.join(session.answers.get(sample, [])) or 'no answer'})",
             bool(names) and not differing,
         )
     ]
@@ -255,6 +255,7 @@ def government_vlan_isolation(session: Session, facts: LabFacts) -> list[CheckRo
             f"{session.leased} not reached, denied at gateway",
             f"{'answers' if back else 'no reply'}, gateway denied {denied}",
             not back and denied.grew,
+            host=session.commune.gateway or None,
         )
     )
     return rows
@@ -266,7 +267,7 @@ PROBES: tuple[Probe, ...] = (
     Probe(client_responds, frozenset({PARTY}), needs=Stage.RESPONDS),
     Probe(lease, needs=Stage.RESPONDS),
     Probe(commune_names),
-    Probe(primary_answers, GOVERNMENT_ONLY),
+    Probe(plan_answers, GOVERNMENT_ONLY),
     Probe(core_loopback),
     Probe(services),
     # toward what the guard stops; sent once per commune, from its government client

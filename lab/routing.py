@@ -141,11 +141,7 @@ class LabRouting:
 
 
 def province_var(view: InventoryView, name: str) -> Any:
-    """A group_vars/all variable: every host carries it, the first one that has it answers."""
-    for variables in view.hostvars.values():
-        if name in variables:
-            return variables[name]
-    return None
+    return view.province_var(name)
 
 
 def _network(value: object, what: str) -> IPNetwork:

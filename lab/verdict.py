@@ -1,4 +1,4 @@
-"""Pure parts of `mergectl lab check`: what to probe, how to read the answers, the table.
+"""Pure parts of `mergectl lab check`: what to probe, how to read the answers, the results.
 
 Nothing here runs a command; lab/check.py runs the probes in the containers
 and hands their output to these functions.
@@ -13,11 +13,15 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork
 
+from controller.check.results import CheckResult
+
 # Documentation address (RFC 5737): nothing real ever answers it, and the probe toward
 # it must die at the gateway.
 OUTSIDE_THE_PLAN = "198.51.100.7"
 # A port no province service opens: the gateway's policy must drop it.
 UNOPENED_PORT = 22
+# The commune column of the rows about the lab's own wiring (plan addresses, leak guard).
+LAB_ROWS = "lab"
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class CheckRow:
     # a check the lab slice cannot make (the observed text says why): neither passed nor
     # failed, and shown as SKIP so nobody mistakes it for a pass
     skipped: bool = False
+    host: str | None = None  # the inventory host it is about (the commune's gateway)
 
     @property
     def failed(self) -> bool:
@@ -163,17 +168,28 @@ def vm_probe_address(vm_prefix: str | None) -> str | None:
     return str(IPAddress(network.last - 1)) if network.size > 2 else None
 
 
-def render_table(rows: Sequence[CheckRow]) -> str:
-    headers = ("commune", "check", "expected", "observed", "result")
-    cells = [(r.commune, r.check, r.expected, r.observed, r.result) for r in rows]
-    widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines.extend("  ".join(c.ljust(w) for c, w in zip(cell, widths, strict=True)).rstrip() for cell in cells)
-    failed = sum(1 for r in rows if r.failed)
-    skipped = sum(1 for r in rows if r.skipped)
-    lines.append(
-        f"{len(rows) - failed - skipped} passed, {failed} failed"
-        + (f", {skipped} skipped" if skipped else "")
+def check_id(text: str) -> str:
+    """A row's dotted id in check.json: `lab.` and its name ("Party VLAN: DHCP lease" ->
+    lab.party_vlan_dhcp_lease)."""
+    return "lab." + re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def workstream_of(row: CheckRow) -> str:
+    """Names and answers are DNS's; leases, routes and the gateway's policy the network's; the
+    lab's own wiring belongs to no workstream."""
+    if row.commune == LAB_ROWS:
+        return "other"
+    return "dns" if any(word in row.check for word in ("names", "answers", "resolver")) else "network"
+
+
+def to_result(row: CheckRow, codes: Mapping[str, str]) -> CheckResult:
+    """A row as `mergectl check` keeps its results; `codes`: commune label -> code."""
+    return CheckResult(
+        check=check_id(row.check),
+        workstream=workstream_of(row),
+        commune=codes.get(row.commune) or None,
+        host=row.host,
+        target=row.check,
+        status=row.result,
+        detail=f"{row.observed} (expected {row.expected})" if row.passed or not row.skipped else row.observed,
     )
-    return "\n".join(lines)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # THE main job on the embedded default (README, first command): set the machine up, import
 # the real Bình Thuận -> Lâm Đồng mapping, validate it, render the inventory, plan, bring up
-# a lab slice of 2 communes, run the site playbook against it, check from each commune's LAN
-# client what a PC there can reach and resolve, and say where everything is.
+# a lab slice of 2 communes, run the site playbook against it, check it as the control node would
+# (`mergectl check`, against the lab's containers) and from each commune's LAN client what a PC
+# there can reach and resolve, and say where everything is.
 # A step whose verb or playbook is missing is a failure, never a skip: the steps after it
 # still run, and the demo exits non-zero at the end naming what is missing. Only the
 # steps that need a lab that did not come up are skipped (its failure is already counted).
@@ -103,14 +104,22 @@ elif [ "$lab_ok" = 1 ]; then
 else
   skip "apply site (lab)" "the lab did not come up"
 fi
-# From each lab client: its lease, every new commune name through its gateway's resolver,
-# the core's loopback and the gateway's policy (README, "The lab"); exit 1 on any failure.
+# `mergectl check` from this machine against the lab's containers (both name servers' answers and
+# serials, MX, DKIM, portals over HTTPS with the lab's CA, SMTP/IMAPS, the gateways' loopbacks),
+# then from each lab client: its lease, every new commune name through its gateway's resolver,
+# the core's loopback and the gateway's policy (docs/lab.md, "Lab check"); exit 5 on any FAIL.
 if [ "$lab_ok" = 1 ]; then
   run "lab check" mergectl lab check "$workspace"
 else
   skip "lab check" "the lab did not come up"
 fi
-if has_verb report; then run report mergectl report "$workspace"; else missing report "no 'mergectl report' verb"; fi
+# The Thursday report as the Department receives it: one self-contained HTML page (Vietnamese),
+# built from the runs above and the last check, with the map of the communes and the plan's dates.
+if has_verb report; then
+  run report mergectl report "$workspace" --format html -o "$workspace/reports/bao-cao-tien-do.html"
+else
+  missing report "no 'mergectl report' verb"
+fi
 
 printf '\n%-22s %-44s %7s\n' STEP RESULT SECONDS
 failed=0
@@ -125,6 +134,8 @@ workspace (inventory, state):  $workspace/
 plans and reports:             $workspace/reports/
 playbook runs (summary.json):  $(find "$workspace/reports/runs" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | sort | tail -1)
 lab overlay:                   $workspace/lab/hosts.yml   (status: mergectl lab status $workspace)
+last check (lab check):        $workspace/state/check.json
+progress report (HTML, vi):    $workspace/reports/bao-cao-tien-do.html
 the lab is still running; remove it with:
   mergectl lab down $workspace
 MSG

@@ -10,7 +10,8 @@
 #   scripts/test.sh --skip-setup         skip scripts/setup.sh (developers who just ran it)
 #   scripts/test.sh --list               print the steps and exit
 #   MERGECTL_MITOGEN=0 scripts/test.sh   every Ansible run with Ansible's own strategy, not Mitogen
-# Logs of every step go to .cache/test-logs/<step>.log; a failed step prints its tail.
+# Logs of every step go to .cache/test-logs/<step>.log; a failed step prints its tail. Artefacts
+# for a person to look at (the report's screenshots in Chromium) go to .cache/test-artefacts/.
 # Ansible runs through Mitogen (strategy_plugins/mergectl_linear.py); the roles must not depend on
 # it, so the steps no-mitogen:* run the testbed and one role scenario again with it switched off.
 set -uo pipefail
@@ -70,7 +71,9 @@ if [ ${#chosen[@]} -eq 0 ] && [ "$only" != setup ]; then
 fi
 
 logs=$repo/.cache/test-logs
-mkdir -p "$logs"
+artefacts=$repo/.cache/test-artefacts
+mkdir -p "$logs" "$artefacts"
+export MERGECTL_TEST_ARTEFACTS=$artefacts
 export PATH="$repo/.venv/bin:$PATH"
 export ANSIBLE_FORCE_COLOR=false PY_COLORS=0 NO_COLOR=1
 
@@ -150,4 +153,7 @@ for i in "${!names[@]}"; do
 done
 printf '%-34s %-7s %6d\n' total "" $(( $(date +%s) - total_start ))
 echo "$passed passed, $failed failed"
+shopt -s nullglob
+shots=("$artefacts"/*.png)
+if [ ${#shots[@]} -gt 0 ]; then echo "screenshots to look at: ${shots[*]}"; fi
 [ "$failed" = 0 ]

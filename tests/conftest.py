@@ -112,3 +112,56 @@ def installed_collection(built_collection: Path) -> Path:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return target
+
+
+def plan_tasks_yaml(**due: str) -> str:
+    """A `tasks:` block of plan 2495's tasks as a province writes it, with some dates changed
+    (`in_service="2025-08-01"`)."""
+    import yaml
+
+    from controller.tasks.plan2495 import DEFAULT_TASKS
+
+    items = []
+    for task in DEFAULT_TASKS:
+        item: dict[str, object] = {
+            "id": task.id,
+            "title": task.title.as_dict(),
+            "agency": task.agency.as_dict(),
+            "workstream": task.workstream,
+        }
+        if task.after is not None:
+            item["after"] = {"task": task.after.anchor, "days": task.after.days}
+        else:
+            item["due"] = due.get(task.id, task.due.isoformat() if task.due else None)
+        if task.adjusted_due is not None:
+            item["adjusted_due"] = task.adjusted_due.isoformat()
+        if task.per_commune:
+            item["per_commune"] = True
+        items.append(item)
+    return yaml.safe_dump({"tasks": items}, allow_unicode=True, sort_keys=False)
+
+
+def set_task_dates(province: Path, **due: str) -> None:
+    """Give province.yml plan 2495's task list with some dates changed."""
+    with province.open("a", encoding="utf-8") as handle:
+        handle.write("\n" + plan_tasks_yaml(**due))
+
+
+@pytest.fixture()
+def lab_check_runs(monkeypatch: pytest.MonkeyPatch) -> list:
+    """`lab check` with only the lab clients' part (the control node's part, `mergectl check`,
+    has its own tests): the results it would write to check.json are kept here instead."""
+    from types import SimpleNamespace
+
+    from lab import check as lab_check
+
+    runs: list = []
+
+    def keep(workspace: Path, run: object) -> Path:
+        runs.append(run)
+        return workspace / "state" / "check.json"
+
+    nothing = SimpleNamespace(results=[], commune_labels={})
+    monkeypatch.setattr(lab_check, "control_node_check", lambda *_args: nothing)
+    monkeypatch.setattr(lab_check, "write_check", keep)
+    return runs

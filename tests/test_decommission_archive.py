@@ -174,9 +174,9 @@ def test_search_index_finds_vietnamese_documents_without_diacritics(tmp_path: Pa
     (published / "Quyết định sáp nhập.txt").write_text("Thành lập xã Hàm Thuận", encoding="utf-8")
     (published / "khác.txt").write_text("không liên quan", encoding="utf-8")
     db = tmp_path / "index.sqlite"
-    assert search.build_index(str(tmp_path / "published"), str(db), (".txt",)) == 2
-    found = search.search(str(db), "ham thuan")
+    assert search.build_index(str(tmp_path / "published"), str(db), (".txt",)) == (2, 0)
+    found = search.search(str(db), "ham thuan", ("*",))
     assert [r["title"] for r in found] == ["Quyết định sáp nhập"]
-    assert search.search(str(db), "Hàm Thuận") == found
-    assert search.search(str(db), '" OR *') == []  # FTS syntax in user input is neutralised
+    assert search.search(str(db), "Hàm Thuận", ("*",)) == found
+    assert search.search(str(db), '" OR *', ("*",)) == []  # FTS syntax in user input is neutralised
     assert os.path.exists(db)

@@ -36,7 +36,7 @@ FACTS = LabFacts(
         "h2labcount", "10.240.0.0/24", "10.240.0.1", "10.251.15.255", "10.241.0.0/22", ("10.0.0.0/8",), ()
     ),
     names=[],
-    primary_address="",
+    expected_address="",
     services=[TcpProbe("unopened tcp/22", "10.240.0.11", 22, expect_reach=False)],
     guard_everywhere=True,
     core_container="lab-core1",

@@ -16,6 +16,7 @@ import pytest
 import yaml
 from netaddr import IPAddress, IPNetwork
 
+from controller.check.results import CheckRun
 from lab import check as lab_check
 from lab import overlay as overlay_io
 from lab import shell
@@ -32,7 +33,7 @@ from lab.plan import (
 )
 from lab.probes import check_client
 from lab.routing import build_routing
-from lab.verdict import OUTSIDE_THE_PLAN, CheckRow, render_table, vm_probe_address
+from lab.verdict import OUTSIDE_THE_PLAN, CheckRow, check_id, to_result, vm_probe_address
 
 PROVINCE = "h2labparty"
 REPO = Path(__file__).resolve().parents[1]
@@ -282,7 +283,9 @@ class FakeLab:
         raise AssertionError(f"unexpected command in {container}: {script}")
 
 
-def run_fake(monkeypatch: pytest.MonkeyPatch, **lab: Any) -> tuple[int, list[str], FakeLab]:
+def run_fake(
+    runs: list[CheckRun], monkeypatch: pytest.MonkeyPatch, **lab: Any
+) -> tuple[int, CheckRun, FakeLab]:
     view = fixture_view()
     routing = build_routing(build_plan(view, PROVINCE, communes=1), view)
     assert routing is not None
@@ -293,27 +296,20 @@ def run_fake(monkeypatch: pytest.MonkeyPatch, **lab: Any) -> tuple[int, list[str
     monkeypatch.setattr(shell, "LEASE_WAIT_SECONDS", 0)
     lines: list[str] = []
     code = lab_check.run_check(Path("/nonexistent"), "muine-gw", lines.append)
-    return code, lines, fake
+    return code, runs[-1], fake
 
 
-def table_of(lines: list[str]) -> str:
-    return next(line for line in lines if "passed," in line)
+def rows_of(run: CheckRun) -> dict[str, str]:
+    """muine's rows: check name -> PASS | FAIL | SKIP."""
+    return {r.target: r.status for r in run.results if r.host == "muine-gw"}
 
 
-def rows_of(lines: list[str]) -> dict[str, str]:
-    """check name -> PASS | FAIL | SKIP, from the printed table."""
-    found = {}
-    for line in table_of(lines).splitlines():
-        match = re.match(r"muine\s+(.+?)\s{2,}.*\s(PASS|FAIL|SKIP)$", line)
-        if match:
-            found[match.group(1)] = match.group(2)
-    return found
-
-
-def test_an_isolated_party_vlan_passes_every_check(monkeypatch: pytest.MonkeyPatch) -> None:
-    code, lines, fake = run_fake(monkeypatch)
-    rows = rows_of(lines)
-    assert code == 0, "\n".join(lines)
+def test_an_isolated_party_vlan_passes_every_check(
+    lab_check_runs: list[CheckRun], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, run, fake = run_fake(lab_check_runs, monkeypatch)
+    rows = rows_of(run)
+    assert code == 0, run
     assert rows["Party VLAN: DHCP lease"] == "PASS"
     assert rows["Party VLAN: resolver by DHCP"] == "PASS"
     assert rows["Party VLAN: commune names via its resolver"] == "PASS"
@@ -325,15 +321,17 @@ def test_an_isolated_party_vlan_passes_every_check(monkeypatch: pytest.MonkeyPat
     assert rows["government client -> Party client"] == "PASS"
     # one commune only: the cross-commune check cannot be made, and says so
     assert rows["other commune"] == "SKIP"
-    assert table_of(lines).endswith(", 1 skipped")
+    assert run.counts["skip"] == 1 and run.lab
     # the isolation probes come from the Party client and toward the government client
     party = fake.prefix + "muine-party-client"
     assert any(c == party and GOV_CLIENT in s for c, s in fake.scripts)
 
 
-def test_a_party_vlan_reaching_the_government_vlan_fails(monkeypatch: pytest.MonkeyPatch) -> None:
-    code, lines, _ = run_fake(monkeypatch, leaky=True)
-    rows = rows_of(lines)
+def test_a_party_vlan_reaching_the_government_vlan_fails(
+    lab_check_runs: list[CheckRun], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, run, _ = run_fake(lab_check_runs, monkeypatch, leaky=True)
+    rows = rows_of(run)
     assert code == 5
     assert rows["Party VLAN: ping government client"] == "FAIL"
     assert rows["Party VLAN: tcp/22 to government client"] == "FAIL"
@@ -341,18 +339,22 @@ def test_a_party_vlan_reaching_the_government_vlan_fails(monkeypatch: pytest.Mon
     assert rows["Party VLAN: DHCP lease"] == "PASS"  # the rest is still judged on its own
 
 
-def test_a_counter_unreadable_before_its_probe_fails_that_probe(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_counter_unreadable_before_its_probe_fails_that_probe(
+    lab_check_runs: list[CheckRun], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The first read of the gateway's counter fails, the next ones work: the probe it
     judged FAILs and says why (it once read -1 and passed as "+N+1"), the rest still pass."""
-    code, lines, _ = run_fake(monkeypatch, unreadable_denied=1)
-    rows = rows_of(lines)
+    code, run, _ = run_fake(lab_check_runs, monkeypatch, unreadable_denied=1)
+    rows = rows_of(run)
     assert code == 5
     assert [check for check, result in rows.items() if result == "FAIL"] == ["policy denies unopened tcp/22"]
-    assert "gateway denied ? (counter unreadable before the probe)" in table_of(lines)
+    assert any("gateway denied ? (counter unreadable before the probe)" in r.detail for r in run.results)
     assert rows["Party VLAN: policy denies unopened tcp/22"] == "PASS"
 
 
-def test_a_missing_party_client_fails_and_says_how_to_fix_it(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_party_client_fails_and_says_how_to_fix_it(
+    lab_check_runs: list[CheckRun], monkeypatch: pytest.MonkeyPatch
+) -> None:
     view = fixture_view()
     routing = build_routing(build_plan(view, PROVINCE, communes=1), view)
     fake = FakeLab(routing)
@@ -368,6 +370,7 @@ def test_a_missing_party_client_fails_and_says_how_to_fix_it(monkeypatch: pytest
     lines: list[str] = []
     assert lab_check.run_check(Path("/nonexistent"), "muine-gw", lines.append) == 5
     assert "run 'mergectl lab up' again" in "\n".join(lines)
+    assert any("run 'mergectl lab up' again" in r.detail for r in lab_check_runs[-1].results)
 
 
 def test_a_commune_without_a_party_vlan_skips_the_party_checks() -> None:
@@ -387,13 +390,28 @@ def test_a_commune_without_a_party_vlan_skips_the_party_checks() -> None:
     assert GATEWAY in {e.kind for e in routing.hosts}
 
 
-def test_table_counts_skips_apart_from_passes_and_failures() -> None:
-    table = render_table(
-        [
-            CheckRow("muine", "a", "x", "y", True),
-            CheckRow("muine", "b", "x", "SKIP: one commune", False, skipped=True),
-            CheckRow("muine", "c", "x", "y", False),
-        ]
+def test_lab_rows_become_results_like_the_control_nodes() -> None:
+    """One table and one check.json: a lab row keeps its name, its commune by code, its
+    workstream, and a SKIP stays apart from passes and failures."""
+    codes = {"muine": "22918"}
+    lease = to_result(
+        CheckRow("muine", "Party VLAN: DHCP lease", "in x", "10.64.0.140", True, host="muine-gw"), codes
     )
-    assert table.endswith("1 passed, 1 failed, 1 skipped")
-    assert [line.split()[-1] for line in table.splitlines()[2:5]] == ["PASS", "SKIP", "FAIL"]
+    assert (lease.check, lease.workstream, lease.commune, lease.host) == (
+        "lab.party_vlan_dhcp_lease",
+        "network",
+        "22918",
+        "muine-gw",
+    )
+    assert (lease.status, lease.detail) == ("PASS", "10.64.0.140 (expected in x)")
+    names = to_result(CheckRow("muine", "commune names via its resolver", "45/45", "44/45", False), codes)
+    assert (names.workstream, names.status) == ("dns", "FAIL")
+    skipped = to_result(
+        CheckRow("muine", "other commune", "x", "SKIP: one commune", False, skipped=True), codes
+    )
+    assert (skipped.status, skipped.detail) == ("SKIP", "SKIP: one commune")
+    wiring = to_result(
+        CheckRow("lab", "leak guard on core1", "loaded", "MISSING", False, host="core1"), codes
+    )
+    assert (wiring.commune, wiring.workstream, wiring.host) == (None, "other", "core1")
+    assert check_id("answers = the plan's") == "lab.answers_the_plan_s"

@@ -105,20 +105,18 @@ def test_unquoted_codes_and_dates_as_keys_are_still_located(tmp_path: Path) -> N
     assert expected in str(diagnostics.items[0])
 
 
-def test_own_deadlines_are_allowed_but_near_copies_of_known_ones_are_typos(tmp_path: Path) -> None:
+def test_the_old_deadlines_mapping_is_refused_with_how_to_convert(tmp_path: Path) -> None:
     mapping = small_mapping(2)
     path = tmp_path / "province.yml"
-    text = province_template(mapping).replace("  in_service: 2025-07-01", "  in_service: 2025-07-01\n"
-                                              "  budget_approved: 2025-05-20")
+    old = "deadlines:\n  in_service: 2025-07-01\n"
+    text = province_template(mapping).replace("lookup_until:", old + "lookup_until:")
     path.write_text(text, encoding="utf-8")
     config, diagnostics = load_province(path, mapping)
-    assert config is not None, [str(item) for item in diagnostics]
-    assert config.deadlines["budget_approved"].isoformat() == "2025-05-20"
-    path.write_text(text.replace("  in_service: 2025-07-01", "  in_servce: 2025-07-02"), encoding="utf-8")
-    config, diagnostics = load_province(path, mapping)
     assert config is None
-    expected = "[deadlines.in_servce] unknown task 'in_servce'; did you mean 'in_service'?"
-    assert expected in str(diagnostics.items[0])
+    (problem,) = diagnostics.items
+    line = text[: text.index("deadlines:")].count("\n") + 1
+    assert str(problem).startswith(f"{path}:{line}: [deadlines] `deadlines:` was replaced by `tasks:`")
+    assert "delete the `deadlines:` block to follow plan 2495" in str(problem)
 
 
 def test_mapping_yml_unknown_keys_get_a_suggestion_too(workspace: Path, capsys) -> None:

@@ -71,8 +71,6 @@ CASES = [
      "invalid MAC address '02:4d:00:00:00'"),
     ("vc_macs: {}", MACS.format(gov="12:34:56:10:20:30"), 1, "vc_macs.22918.gov",
      "expected a MAC address, got the number 9783973230 (fix: put the MAC in quotes)"),
-    ("  accounts_created: 2025-06-15", "  accounts_created: 2025-06-31", 0, "deadlines.accounts_created",
-     "invalid date '2025-06-31': June 2025 has 30 days"),
     ("lookup_until: 2030-07-01", "lookup_until: 2030-02-30", 0, "lookup_until",
      "invalid date '2030-02-30': February 2030 has 28 days"),
     ("until: null}", 'until: "2026-13-01"}', 0, "quarantine.until",
@@ -102,12 +100,12 @@ def test_bad_values_are_errors_at_their_line(workspace: Path, capsys, old, new, 
 
 def test_impossible_dates_are_input_errors_in_every_verb(workspace: Path, capsys) -> None:
     province = workspace / "province.yml"
-    line = edit_text(province, "  in_service: 2025-07-01", "  in_service: 2025-06-31")
+    line = edit_text(province, "lookup_until: 2030-07-01", "lookup_until: 2030-06-31")
     for verb in ("validate", "plan", "inventory", "capacity"):
         capsys.readouterr()
         assert main([verb, str(workspace)]) == EXIT_INVALID, verb
         err = capsys.readouterr().err
-        expected = "[deadlines.in_service] invalid date '2025-06-31': June 2025 has 30 days"
+        expected = "[lookup_until] invalid date '2030-06-31': June 2030 has 30 days"
         assert f"{province}:{line}: {expected}" in err
     assert main(["report", str(workspace)]) == 0  # the report reads what it can; validate says what is wrong
 

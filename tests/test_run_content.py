@@ -88,6 +88,8 @@ def test_a_non_editable_install_finds_the_installed_collection(
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert (target / "controller" / "province" / "province.schema.json").is_file()
+    templates = target / "controller" / "report_render" / "templates"  # the report's page and its CSS
+    assert (templates / "report.html.j2").is_file() and (templates / "report.css").is_file()
     assert not (target / "ansible.cfg").exists() and not (target / "playbooks").exists()
     probe = (
         "import controller.run as r\n"

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import edit_text
+from conftest import set_task_dates
 
 from controller.cli import main
 
@@ -68,8 +68,7 @@ def test_equipment_register_in_english_and_as_json(
 
 
 def test_deadlines_come_from_province_yml(surveyed: Path) -> None:
-    edit_text(surveyed / "province.yml", "  vc_equipment_handed_over: 2025-06-25",
-              "  vc_equipment_handed_over: 2025-06-27")
+    set_task_dates(surveyed / "province.yml", vc_equipment_handed_over="2025-06-27")
     assert main(["export", "vc-equipment", str(surveyed)]) == 0
     _, rows = read(surveyed / "reports" / "vc-equipment.csv")
     assert next(row for row in rows if row[6] == "PLC-G310-8813")[1] == "2025-06-27"

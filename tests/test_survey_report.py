@@ -131,7 +131,7 @@ def test_the_table_is_vietnamese_by_default_and_english_on_request(
 def test_the_progress_report_counts_what_the_communes_lack(
     surveyed: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    markdown = output_of(capsys, "report", str(surveyed))
+    markdown = output_of(capsys, "report", str(surveyed), "--lang", "en")
     section = markdown[markdown.index("## Survey of what exists"):markdown.index("## Sources")]
     assert "| equipment | 5 |" in section
     # 90 rooms, 3 handed over; 3 communes keep a predecessor's portal; 121 old units, 3 codes known.
@@ -140,7 +140,7 @@ def test_the_progress_report_counts_what_the_communes_lack(
     assert "| old mail domains to redirect | 3 |" in section
     assert "| new communes whose e-ID code is not issued yet | 45 |" in section
     assert "| old units whose e-ID code is unknown (to close) | 118 |" in section
-    data = json.loads(output_of(capsys, "report", str(surveyed), "--json"))
+    data = json.loads(output_of(capsys, "report", str(surveyed), "--format", "json"))
     assert data["survey"]["status"] == "present"
     assert {item["what"]: item["count"] for item in data["survey"]["lacking"]}[
         "old mail domains to redirect"] == 3
@@ -149,33 +149,35 @@ def test_the_progress_report_counts_what_the_communes_lack(
 def test_the_progress_report_never_fails_on_the_survey(
     bt_workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    markdown = output_of(capsys, "report", str(bt_workspace))
-    assert "- absent: what the new communes lack is unknown" in markdown
+    markdown = output_of(capsys, "report", str(bt_workspace), "--lang", "en")
+    assert "No survey (absent): what the communes lack is unknown." in markdown
     import_sheets(bt_workspace, "mail_domains")
     capsys.readouterr()
-    markdown = output_of(capsys, "report", str(bt_workspace))
+    markdown = output_of(capsys, "report", str(bt_workspace), "--lang", "en")
     assert "| video-conference rooms without equipment handed over | unknown |" in markdown
     assert "| portals | not imported |" in markdown
     # Sorted by domain: cholau.bacbinh... (31 mailboxes) is the first record.
     edit_text(bt_workspace / "registers" / "survey" / "mail_domains.yml", "mailboxes: 31", "mailboxes: many")
-    markdown = output_of(capsys, "report", str(bt_workspace))
-    assert "- unreadable (" in markdown and "[records[0].mailboxes] 'many' is not a whole number" in markdown
+    markdown = output_of(capsys, "report", str(bt_workspace), "--lang", "en")
+    assert "No survey (unreadable (" in markdown
+    assert "[records[0].mailboxes] 'many' is not a whole number" in markdown
 
 
 def test_the_progress_report_follows_the_meeting_rooms(
     surveyed: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Workstream 3 counts what plan 2495 §2 asks beyond the rendered rooms, from the registers."""
-    rows = [line for line in output_of(capsys, "report", str(surveyed)).splitlines()
-            if line.startswith("| | | | rooms with") or line.startswith("| | | | old connection")]
+    wanted = ("| 3. Video conferencing | rooms with", "| 3. Video conferencing | old connection")
+    rows = [line for line in output_of(capsys, "report", str(surveyed), "--lang", "en").splitlines()
+            if line.startswith(wanted)]
     # 3 rooms have their equipment handed over (equipment.csv); no HQ sheet yet: contacts unknown;
     # the provider's answer on the 5 surveyed accounts is not recorded anywhere.
     assert rows == [
-        "| | | | rooms with equipment handed over (plan 2495: by 2025-06-25) | 3 | 90 | 3 % | handed over "
-        "| `registers/survey/equipment.yml` |",
-        "| | | | rooms with a contact point for the provider | unknown | 90 | unknown | known "
-        "| `registers/hq-sites.yml` |",
-        "| | | | old connection accounts to reclaim | unknown | 5 | unknown | reclaimed "
+        "| 3. Video conferencing | rooms with equipment handed over (plan 2495: by 2025-06-25) | 3 | 90 "
+        "| 3 % | handed over | `registers/survey/equipment.yml` |",
+        "| 3. Video conferencing | rooms with a contact point for the provider | unknown | 90 | unknown "
+        "| known | `registers/hq-sites.yml` |",
+        "| 3. Video conferencing | old connection accounts to reclaim | unknown | 5 | unknown | reclaimed "
         "| `registers/survey/vc_endpoints.yml` |",
     ]
     # Mũi Né (both HQs), Phú Thủy, Hàm Thắng (People's Committee only) and Phan Thiết (both) gave
@@ -183,13 +185,13 @@ def test_the_progress_report_follows_the_meeting_rooms(
     assert main(["sites", "import", str(surveyed), str(Path(__file__).parent / "fixtures" / "sites"
                                                        / "hq-sites-phanthiet.csv")]) == 0
     capsys.readouterr()
-    markdown = output_of(capsys, "report", str(surveyed))
+    markdown = output_of(capsys, "report", str(surveyed), "--lang", "en")
     assert "| rooms with a contact point for the provider | 6 | 90 | 7 % |" in markdown
 
 
 def test_without_registers_the_meeting_rooms_progress_is_unknown(
     bt_workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    markdown = output_of(capsys, "report", str(bt_workspace))
+    markdown = output_of(capsys, "report", str(bt_workspace), "--lang", "en")
     assert "| rooms with equipment handed over (plan 2495: by 2025-06-25) | unknown | 90 |" in markdown
     assert "| old connection accounts to reclaim | unknown | unknown |" in markdown

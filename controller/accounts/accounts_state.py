@@ -75,7 +75,7 @@ class AccountsState:
     accounts: list[Account] = field(default_factory=list)
     # key -> {full_name, position, given_name, personal_email, phone, initial_password}
     people: dict[str, dict[str, str]] = field(default_factory=dict)
-    services: dict[str, str] = field(default_factory=dict)  # mail, master
+    services: dict[str, str] = field(default_factory=dict)  # services.SERVICES -> password
     secret: str = ""  # person_key_secret, from the vault
     version: int = VERSION  # of the plain file as loaded
 

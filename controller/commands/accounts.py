@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from controller.accounts import accounts_state, preview
+from controller.accounts import accounts_state, preview, services
 from controller.accounts.person_keys import migrate, new_secret
 from controller.accounts.reconcile import Outcome, apply_staff, mass_disables
 from controller.accounts.staff import read_staff
@@ -15,6 +15,7 @@ from controller.accounts.vault import new_password, password_path
 from controller.errors import Diagnostics, InvalidInput, Refused, UserError
 from controller.model import Mapping
 from controller.names import normalize
+from controller.tasks.officers import IT_OFFICERS_TASK, record_officers
 from controller.workspace import Workspace
 
 
@@ -134,8 +135,7 @@ def run_import(args: argparse.Namespace) -> int:
         if diagnostics:
             raise InvalidInput(diagnostics)
         new_state, summary = outcome.state, outcome.summary
-        for service in ("mail", "master"):
-            new_state.services.setdefault(service, new_password())
+        services.issue(new_state, new_password)
         names = unit_names(mapping, districts)
         refused = [] if args.allow_disable else _refusals(outcome, names)
         extra = []
@@ -163,9 +163,15 @@ def run_import(args: argparse.Namespace) -> int:
                 print(f"dry run: {summary}; nothing written")
             return 0
         accounts_state.save(workspace.dir, new_state)
+        named = record_officers(workspace.dir, new_state.accounts)
     if args.json:
         return 0
     print(f"{args.staff}: {summary}")
+    if named:
+        print(
+            f"IT officer named for {len(named)} commune(s): recorded for the plan's task "
+            f"{IT_OFFICERS_TASK} (mergectl tasks {workspace.dir})"
+        )
     print(
         f"wrote {workspace.dir / accounts_state.STATE_FILE} and {accounts_state.SECRETS_FILE} "
         f"(vault password: {password_path(workspace.dir)})"

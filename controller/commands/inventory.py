@@ -36,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from controller.accounts.services import issue_missing
     from controller.allocate import validated_inputs
     from controller.change_plan import MASS_CHANGE_HINT
     from controller.errors import Refused
@@ -47,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
     workspace = Workspace(args.workspace)
     inputs = validated_inputs(workspace)  # invalid input: exit before even the lock file is made
     with workspace.lock():
+        # A service added since the last staff import gets its password before the render reads
+        # the accounts (stable from then on, whatever the rest of this run decides).
+        issued = issue_missing(workspace.dir)
         # Everything in memory first (allocation, contribution modules, the comparison with the
         # disk): a problem anywhere, or a refused mass change, leaves the state untouched too.
         seen = preview(workspace, inputs)
@@ -60,6 +64,9 @@ def run(args: argparse.Namespace) -> int:
             save_state(workspace.state_dir, state)
         counts = write_workspace(workspace.dir, tree, seen.files, allocations)
     if not args.quiet:
+        if issued:
+            names = ", ".join(issued)
+            print(f"note: issued the directory password of service(s) {names} (state/accounts.vault.yml)")
         for note in allocations.notes:
             print(f"note: {note}")
         if counts.stale_temps:

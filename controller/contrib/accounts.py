@@ -6,7 +6,9 @@ Writes, when `state/accounts.yml` exists (after `mergectl accounts import`):
 - `group_vars/directory_servers/accounts.vault.yml`: `accounts_secrets_vault` (vault-encrypted JSON:
   mail -> cn, sn, given_name, display_name, password), the initial passwords and names;
 - `group_vars/{directory_servers,mail_servers}/accounts_services.vault.yml`:
-  `accounts_mail_service_password`, `accounts_mail_master_password` (vault-encrypted).
+  `accounts_mail_service_password`, `accounts_mail_master_password` (vault-encrypted);
+- `group_vars/{directory_servers,archive_servers}/accounts_archive.vault.yml`:
+  `accounts_archive_service_password` (vault-encrypted), the archive's directory bind.
 Encrypted values are rewritten only when their plaintext changes, so a re-render is a no-op.
 """
 
@@ -72,12 +74,32 @@ def render(
         "accounts.vault",
         {"accounts_secrets_vault": people_text},
     )
-    services = {
-        "accounts_mail_service_password": state.services.get("mail", ""),
-        "accounts_mail_master_password": state.services.get("master", ""),
-    }
-    for group in ("directory_servers", "mail_servers"):
-        _vault_file(inventory, directory, lib, group, "accounts_services.vault", services)
+    # Each service's password goes to the directory (which creates the account) and to its
+    # clients only: the archive host never holds the mail passwords, nor the mail host the archive's.
+    for stem, groups, values in _service_files(state):
+        for group in groups:
+            _vault_file(inventory, directory, lib, group, stem, values)
+
+
+def _service_files(
+    state: accounts_state.AccountsState,
+) -> list[tuple[str, tuple[str, ...], dict[str, str]]]:
+    """(file stem, groups, variables) of the service passwords' vault files."""
+    return [
+        (
+            "accounts_services.vault",
+            ("directory_servers", "mail_servers"),
+            {
+                "accounts_mail_service_password": state.services.get("mail", ""),
+                "accounts_mail_master_password": state.services.get("master", ""),
+            },
+        ),
+        (
+            "accounts_archive.vault",
+            ("directory_servers", "archive_servers"),
+            {"accounts_archive_service_password": state.services.get("archive", "")},
+        ),
+    ]
 
 
 def build(

@@ -22,7 +22,6 @@ from controller.province.edoc import (
 )
 from controller.province.load import load_province
 from controller.province.model import (
-    DEFAULT_DEADLINES,
     KNOWN_LEVEL1,
     POOL_NAMES,
     PRIVATE_ASN_FIRST,
@@ -49,7 +48,6 @@ from controller.province.template import default_hypervisor_count, province_temp
 from controller.values import valid_domain
 
 __all__ = [
-    "DEFAULT_DEADLINES",
     "EDOC_CODE",
     "EDOC_LEVEL1",
     "EDOC_MAX_LENGTH",

@@ -26,16 +26,17 @@ from controller.province.model import (
     lan_prefixlen_for,
 )
 from controller.province.portals import read_portals
+from controller.province.report_settings import read_report_settings
 from controller.province.schema import check_keys
 from controller.province.sections import (
     read_commune_asns,
-    read_deadlines,
     read_hypervisors,
     read_servers,
     read_vc_vlan,
     read_vlans,
 )
 from controller.province.sites import read_legacy, read_shared_hq, read_sites, read_vc_macs
+from controller.province.tasks import read_tasks
 from controller.yamlio import parse_yaml
 from controller.yamlreader import YamlReader
 
@@ -80,7 +81,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
     core_asn = reader.integer(("data_network", "core_asn"), 1, 4294967295, default=64512)
     commune_asns = read_commune_asns(reader, core_asn, mapping)
 
-    deadlines = read_deadlines(reader)
+    tasks = read_tasks(reader)
     lookup_until = reader.date(("lookup_until",), default=dt.date(2030, 7, 1))
 
     reader.mapping(("quarantine",))
@@ -126,7 +127,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
         hypervisors=hypervisors,
         core_loopback=core_loopback or NOWHERE.ip,
         core_asn=core_asn or 64512,
-        deadlines=deadlines,
+        tasks=tasks,
         lookup_until=lookup_until or dt.date(2030, 7, 1),
         quarantine=policy,
         edoc=edoc,
@@ -136,6 +137,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
         commune_asns=commune_asns,
         shared_hq=shared_hq,
         portals=portals,
+        report=read_report_settings(reader),
         raw=data,
         lines=lines,
         path=path,

@@ -10,6 +10,8 @@ from typing import Any
 from netaddr import IPAddress, IPNetwork, IPSet
 
 from controller.province.portals import DEFAULT_CHOICE, PortalChoice
+from controller.province.report_settings import ReportSettings
+from controller.tasks.model import PlanTask
 from controller.yamlio import LineIndex
 
 POOL_NAMES = (
@@ -37,20 +39,6 @@ VC_ROOMS = ("gov", "party")
 
 NOWHERE = IPNetwork("0.0.0.0/32")  # stands in for a prefix that failed to parse (already reported)
 
-DEFAULT_DEADLINES = {
-    "plan_submitted": dt.date(2025, 6, 5),
-    "data_lines_requested": dt.date(2025, 6, 9),  # the HQ addresses, from the districts
-    "data_lines_installed": dt.date(2025, 6, 15),  # the operator's endpoints at both HQs
-    # Plan 2495 §2: video-conference equipment reviewed and two rooms per commune (government,
-    # Party) allocated by 9 June; handed over under the Department of Finance by 25 June.
-    "vc_equipment_reviewed": dt.date(2025, 6, 9),
-    "domains_and_codes_registered": dt.date(2025, 6, 12),
-    "accounts_created": dt.date(2025, 6, 15),
-    "systems_configured": dt.date(2025, 6, 20),
-    "districts_backed_up": dt.date(2025, 6, 25),
-    "vc_equipment_handed_over": dt.date(2025, 6, 25),
-    "in_service": dt.date(2025, 7, 1),
-}
 
 # Level-1 codes of the 63 former provinces that absorb others (edoc-codes.md); any other is configured.
 KNOWN_LEVEL1 = {"lamdong": "H36", "daklak": "H15", "hanoi": "H26", "hochiminh": "H29"}
@@ -200,7 +188,7 @@ class ProvinceConfig:
     hypervisors: list[Hypervisor]
     core_loopback: IPAddress
     core_asn: int
-    deadlines: dict[str, dt.date]
+    tasks: tuple[PlanTask, ...]
     lookup_until: dt.date
     quarantine: QuarantinePolicy
     edoc: EdocConfig
@@ -212,9 +200,16 @@ class ProvinceConfig:
     shared_hq: frozenset[str] = frozenset()
     # `communes.<code>.portal`: only the communes that chose; portal_of gives the default to the rest.
     portals: dict[str, PortalChoice] = field(default_factory=dict)
+    report: ReportSettings | None = None  # `report:`, for `mergectl report --mail`
     raw: dict[str, Any] = field(default_factory=dict)
     lines: LineIndex = field(default_factory=LineIndex)
     path: Path = Path("province.yml")
+
+    @property
+    def deadlines(self) -> dict[str, dt.date]:
+        """task id -> its date, for the tasks with a date of their own (a relative task's date
+        depends on recorded events: controller/tasks/schedule.py)."""
+        return {task.id: task.due for task in self.tasks if task.due is not None}
 
     def line(self, *path: str | int) -> int | None:
         return self.lines.line(tuple(path))

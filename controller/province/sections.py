@@ -1,17 +1,14 @@
 """Readers of the network core, Integration Centre and plan sections: VLANs, AS numbers, servers,
-hypervisors, deadlines."""
+hypervisors."""
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
 import re
 
 from netaddr import IPAddress, IPNetwork
 
 from controller.model import Mapping
 from controller.province.model import (
-    DEFAULT_DEADLINES,
     PRIVATE_ASN_FIRST,
     PRIVATE_ASN_LAST,
     SERVER_ROLES,
@@ -204,26 +201,3 @@ def read_hypervisors(
     if not result:
         reader.error(("integration_centre", "hypervisors"), "at least one hypervisor is needed")
     return result
-
-
-def read_deadlines(reader: YamlReader) -> dict[str, dt.date]:
-    """The plan's deadlines: the known tasks' defaults, overridden or extended by the file.
-
-    A task of the province's own is allowed; a near-copy of a known task's name is a typo
-    (`in_servce:`), which would leave the known task at its default without a word.
-    """
-    deadlines = dict(DEFAULT_DEADLINES)
-    for key in reader.mapping(("deadlines",)):
-        task = str(key)
-        close = difflib.get_close_matches(task, DEFAULT_DEADLINES, n=1, cutoff=0.85)
-        if task not in DEFAULT_DEADLINES and close:
-            reader.error(
-                ("deadlines", task),
-                f"unknown task {task!r}; did you mean {close[0]!r}?",
-                hint="a task of your own needs a name that is not a near-copy of a known one",
-            )
-            continue
-        value = reader.date(("deadlines", task))
-        if value is not None:
-            deadlines[task] = value
-    return deadlines

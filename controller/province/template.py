@@ -96,18 +96,20 @@ integration_centre:
   hypervisors:
 {hypervisors}
 
-# Deadlines of the plan, by task.
-deadlines:
-  plan_submitted: 2025-06-05
-  data_lines_requested: 2025-06-09     # the districts send both HQ addresses of every new commune
-  data_lines_installed: 2025-06-15     # the operator's data-line endpoints at both HQs
-  vc_equipment_reviewed: 2025-06-09     # video-conference equipment reviewed, two rooms allocated
-  domains_and_codes_registered: 2025-06-12
-  accounts_created: 2025-06-15
-  systems_configured: 2025-06-20
-  districts_backed_up: 2025-06-25
-  vc_equipment_handed_over: 2025-06-25  # equipment handed over (Department of Finance)
-  in_service: 2025-07-01
+# The plan's tasks (date, responsible agency, workstream). Absent: plan 2495/KH-UBND of Bình
+# Thuận (`mergectl tasks DIR` lists them); a province with a plan of its own lists every task:
+# tasks:
+#   - id: data_lines_installed
+#     title: {{vi: "Thiết lập điểm mạng truyền số liệu chuyên dùng", en: "Data-line endpoints"}}
+#     agency: {{vi: "Sở Khoa học và Công nghệ, VNPT", en: "Department of Science and Technology, VNPT"}}
+#     workstream: network           # network dns mail integration_centre portals decommissioning, or null
+#     due: 2025-06-15               # or after: {{task: it_officers_listed, days: 5}}
+#   - id: mail_set_up
+#     title: "Thiết lập thư điện tử công vụ"   # Vietnamese only is fine
+#     agency: "Sở Khoa học và Công nghệ"
+#     workstream: mail
+#     after: {{task: it_officers_listed, days: 5}}   # 5 days after the task was recorded done
+#     per_commune: true             # ... for each commune, from its own date
 lookup_until: 2030-07-01          # old names and portals stay reachable for look-up until then (5 years)
 
 # Released addresses, domains, lines, accounts are not reused before BOTH: this many

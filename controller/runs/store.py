@@ -8,10 +8,23 @@ from pathlib import Path
 from controller.errors import UserError
 
 STORE_FILE = Path("state") / "runs.sqlite"
-# PRAGMA user_version of the schema below; a store written by another version is refused
-# rather than misread (no migration exists yet: there is only version 1).
-SCHEMA_VERSION = 1
-SCHEMA = """
+# PRAGMA user_version of the schema below. An older store is migrated in place (MIGRATIONS);
+# a newer or foreign one is refused rather than misread.
+SCHEMA_VERSION = 2
+# Version 2: the plan's tasks recorded done (`mergectl tasks done`, an IT officer's name
+# arriving with a staff list), one row per task and commune (NULL: the whole province).
+TASK_EVENTS = """
+CREATE TABLE task_events (
+    id INTEGER PRIMARY KEY,
+    task TEXT NOT NULL,
+    commune TEXT,
+    day TEXT NOT NULL,
+    recorded TEXT NOT NULL,
+    source TEXT NOT NULL
+);
+CREATE UNIQUE INDEX task_events_once ON task_events(task, IFNULL(commune, ''));
+"""
+SCHEMA_V1 = """
 CREATE TABLE runs (
     id INTEGER PRIMARY KEY,
     playbook TEXT NOT NULL,
@@ -53,7 +66,36 @@ CREATE TABLE task_results (
 );
 CREATE INDEX task_results_run ON task_results(run_id, host);
 """
-EXPECTED_TABLES = {"runs", "host_results", "task_results"}
+SCHEMA = SCHEMA_V1 + TASK_EVENTS
+# from version -> the script that brings a store of that version to the next.
+MIGRATIONS = {1: TASK_EVENTS}
+V1_TABLES = {"runs", "host_results", "task_results"}
+EXPECTED_TABLES = V1_TABLES | {"task_events"}
+
+
+def _tables(connection: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    """Bring the store to SCHEMA_VERSION one step at a time, each step with its version number
+    in one transaction: an interrupted migration leaves the older version whole, and a second
+    mergectl opening the store meanwhile waits, then finds the work done."""
+    while True:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version not in MIGRATIONS:
+                connection.commit()
+                return
+            for statement in MIGRATIONS[version].split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {version + 1}")
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
 
 
 def store_path(workspace: Path) -> Path:
@@ -71,12 +113,17 @@ def open_store(workspace: Path, *, create: bool = True) -> sqlite3.Connection:
         connection = sqlite3.connect(path, timeout=10)
         connection.row_factory = sqlite3.Row
         version = connection.execute("PRAGMA user_version").fetchone()[0]
-        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = _tables(connection)
         if not tables and version == 0:
             connection.executescript(SCHEMA)
             connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             connection.commit()
-        elif version != SCHEMA_VERSION or not tables >= EXPECTED_TABLES:
+            version, tables = SCHEMA_VERSION, _tables(connection)
+        elif version in MIGRATIONS and tables >= V1_TABLES:
+            _migrate(connection)
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            tables = _tables(connection)
+        if version != SCHEMA_VERSION or not tables >= EXPECTED_TABLES:
             connection.close()
             raise UserError(
                 f"{path}: not a mergectl run store of schema version {SCHEMA_VERSION} (found version "

@@ -7,6 +7,7 @@ Exit 0 when the check holds, 1 otherwise (with the reason on stderr).
 
 import argparse
 import email
+import email.policy
 import imaplib
 import smtplib
 import ssl
@@ -41,21 +42,32 @@ def fetch(args: argparse.Namespace) -> int:
         with imaplib.IMAP4_SSL(args.server, 993, ssl_context=tls_context(args.cafile)) as imap:
             imap.login(args.user, args.password)
             imap.select("INBOX", readonly=True)
-            _, found = imap.search(None, "SUBJECT", f'"{args.subject}"')
+            if args.message_id:
+                _, found = imap.search(None, "HEADER", "Message-ID", f'"{args.message_id}"')
+            else:
+                _, found = imap.search(None, "SUBJECT", f'"{args.subject}"')
             numbers = found[0].split()
             if numbers:
                 _, data = imap.fetch(numbers[-1], "(RFC822)")
-                parsed = email.message_from_bytes(data[0][1])
+                # The default policy decodes RFC 2047 headers: a Vietnamese subject compares as text.
+                parsed = email.message_from_bytes(data[0][1], policy=email.policy.default)
                 for header, needle in (item.split("=", 1) for item in args.expect_header):
                     value = " ".join(parsed.get_all(header) or [])
                     if needle not in value:
                         print(f"header {header} lacks {needle!r}: {value!r}", file=sys.stderr)
                         return 1
+                if args.expect_attachment and not any(
+                    (part.get_filename() or "").endswith(args.expect_attachment)
+                    for part in parsed.iter_attachments()
+                ):
+                    print(f"no attachment named *{args.expect_attachment}", file=sys.stderr)
+                    return 1
                 if args.verify_dkim_with:
                     return verify_dkim(data[0][1], args.verify_dkim_with)
                 return 0
         if time.monotonic() > deadline:
-            print(f"no message with subject {args.subject!r} for {args.user}", file=sys.stderr)
+            wanted = f"Message-ID {args.message_id}" if args.message_id else f"subject {args.subject!r}"
+            print(f"no message with {wanted} for {args.user}", file=sys.stderr)
             return 1
         time.sleep(1)
 
@@ -112,8 +124,11 @@ def main() -> int:
     p_fetch = sub.add_parser("fetch")
     p_fetch.add_argument("--user", required=True)
     p_fetch.add_argument("--password", required=True)
-    p_fetch.add_argument("--subject", required=True)
+    wanted = p_fetch.add_mutually_exclusive_group(required=True)
+    wanted.add_argument("--subject")
+    wanted.add_argument("--message-id")
     p_fetch.add_argument("--expect-header", action="append", default=[])
+    p_fetch.add_argument("--expect-attachment", metavar="SUFFIX", help="a part whose file name ends so")
     p_fetch.add_argument("--verify-dkim-with", metavar="NAME_SERVER")
     p_fetch.set_defaults(run=fetch)
     p_refused = sub.add_parser("login-refused")

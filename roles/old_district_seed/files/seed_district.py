@@ -11,6 +11,8 @@ import base64
 import os
 import subprocess
 import unicodedata
+import zipfile
+from xml.sax.saxutils import escape
 
 DOCUMENTS = [
     (
@@ -134,6 +136,126 @@ Cu\u1ed9c h\u1ecdp giao ban b\u00e0n giao h\u1ed3 s\u01a1 \u0111\u01b0\u1ee3c t\
 """
 
 
+# Office documents and a PDF, each holding a word no other seeded file has (kênh mương in the PDF,
+# liệt sĩ in the DOCX, xâm nhập mặn in the ODT), so a search that finds the word proves that
+# file's text was extracted. Their names say nothing of their content.
+OFFICE_DOCUMENTS = {
+    "Văn bản điện tử/Biên bản nghiệm thu công trình năm 2024.pdf": [
+        "ỦY BAN NHÂN DÂN HUYỆN",
+        "Biên bản nghiệm thu công trình kênh mương nội đồng xã Hàm Trí.",
+        "Tổng chiều dài 1.250 mét, hoàn thành ngày 15 tháng 11 năm 2024.",
+    ],
+    "Văn bản điện tử/Tờ trình số 15-TTr-UBND.docx": [
+        "Tờ trình số 15/TTr-UBND",
+        "Về việc tu bổ nghĩa trang liệt sĩ huyện, kinh phí từ ngân sách năm 2025.",
+    ],
+    "Văn bản điện tử/Kế hoạch số 22-KH-UBND.odt": [
+        "Kế hoạch số 22/KH-UBND",
+        "Phòng, chống xâm nhập mặn mùa khô năm 2025 tại các xã ven biển.",
+    ],
+}
+_ZIP_TIME = (2025, 6, 30, 8, 0, 0)
+
+
+def pdf_bytes(lines):
+    """A one-page PDF whose text pdftotext reads back: a Type0 font (Identity-H, each code the
+    character's code point) with a ToUnicode map, as Vietnamese office PDFs are made."""
+    chars = sorted({ch for line in lines for ch in line})
+    body = "BT /F1 12 Tf 14 TL 56 780 Td " + " ".join(
+        "<" + "".join(f"{ord(ch):04X}" for ch in line) + "> Tj T*" for line in lines) + " ET"
+    pairs = [f"<{ord(ch):04X}> <{ord(ch):04X}>" for ch in chars]
+    blocks = "\n".join(f"{len(pairs[i:i + 100])} beginbfchar\n" + "\n".join(pairs[i:i + 100]) + "\nendbfchar"
+                        for i in range(0, len(pairs), 100))
+    cmap = ("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CIDSystemInfo << /Registry (Adobe) "
+            "/Ordering (UCS) /Supplement 0 >> def /CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
+            "1 begincodespacerange <0000> <FFFF> endcodespacerange\n" + blocks +
+            "\nendcmap CMapName currentdict /CMap defineresource pop end end")
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        f"<< /Length {len(body)} >>\nstream\n{body}\nendstream",
+        "<< /Type /Font /Subtype /Type0 /BaseFont /Arial /Encoding /Identity-H /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
+        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Arial /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) "
+        "/Supplement 0 >> /FontDescriptor 8 0 R /DW 600 /CIDToGIDMap /Identity >>",
+        f"<< /Length {len(cmap)} >>\nstream\n{cmap}\nendstream",
+        "<< /Type /FontDescriptor /FontName /Arial /Flags 32 /FontBBox [0 -210 1000 900] /ItalicAngle 0 /Ascent 900 "
+        "/Descent -210 /CapHeight 700 /StemV 80 >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{obj}\nendobj\n".encode("ascii")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode("ascii")
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode("ascii")
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode("ascii")
+    return bytes(out)
+
+
+def _zip(path, members):
+    """A zip with fixed member times (the same bytes every time); the first member is stored."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for index, (name, text) in enumerate(members):
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_STORED if index == 0 else zipfile.ZIP_DEFLATED
+            archive.writestr(info, text.encode("utf-8"))
+
+
+def write_docx(path, lines):
+    paragraphs = "".join(f"<w:p w:rsidR=\"00A1B2C3\"><w:r><w:t>{escape(line)}</w:t></w:r></w:p>" for line in lines)
+    _zip(path, [
+        ("[Content_Types].xml",
+         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+         '<Default Extension="xml" ContentType="application/xml"/>'
+         '<Override PartName="/word/document.xml" '
+         'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'),
+        ("_rels/.rels",
+         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+         'Target="word/document.xml"/></Relationships>'),
+        ("word/document.xml",
+         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+         '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+         f"<w:body>{paragraphs}</w:body></w:document>"),
+    ])
+
+
+def write_odt(path, lines):
+    paragraphs = "".join(f"<text:p>{escape(line)}</text:p>" for line in lines)
+    _zip(path, [
+        ("mimetype", "application/vnd.oasis.opendocument.text"),
+        ("META-INF/manifest.xml",
+         '<?xml version="1.0" encoding="UTF-8"?>'
+         '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+         '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'),
+        ("content.xml",
+         '<?xml version="1.0" encoding="UTF-8"?>'
+         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+         f"<office:body><office:text>{paragraphs}</office:text></office:body></office:document-content>"),
+    ])
+
+
+def seed_office_documents(documents_dir):
+    """The PDF, DOCX and ODT documents of OFFICE_DOCUMENTS under documents_dir."""
+    for relative, lines in OFFICE_DOCUMENTS.items():
+        path = unicodedata.normalize("NFC", os.path.join(documents_dir, relative))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if path.endswith(".pdf"):
+            with open(path, "wb") as handle:
+                handle.write(pdf_bytes(lines))
+        elif path.endswith(".docx"):
+            write_docx(path, lines)
+        else:
+            write_odt(path, lines)
+        os.chmod(path, 0o644)
+
+
 def write(path, text, mode=0o644):
     path = unicodedata.normalize("NFC", path)
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -151,6 +273,7 @@ def main():
     args = parser.parse_args()
     for relative, text in DOCUMENTS:
         write(os.path.join(args.documents_dir, relative), text)
+    seed_office_documents(args.documents_dir)
     write(os.path.join(args.portal_dir, "index.html"), PORTAL_INDEX.format(name=args.name))
     write(os.path.join(args.portal_dir, "tin-t\u1ee9c", "th\u00f4ng-b\u00e1o-s\u00e1p-nh\u1eadp.html"),
           PORTAL_NEWS.format(domain=args.domain))

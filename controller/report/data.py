@@ -1,0 +1,135 @@
+"""`build_report`: the report's data from what exists in the workspace; nothing is contacted.
+
+mapping.yml (what is planned, the communes' coordinates), province.yml (the plan's tasks),
+state/runs.sqlite (what every run applied, and the tasks recorded done), state/check.json (what
+the last acceptance check verified), state/allocations.yml, state/rendered.yml,
+state/accounts.yml, staff/*.csv, state/decommission.yml and reports/*. A missing file means
+"unknown", never 0 %: the controller cannot know what was done on a host it has no record of.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from controller.errors import Diagnostics
+from controller.mapping_io import read_mapping
+from controller.names import province_label
+from controller.province.tasks import deadlines_of, read_tasks
+from controller.report.checks import read_check
+from controller.report.communes import commune_rows, district_states
+from controller.report.model import Report
+from controller.report.retired import retired
+from controller.report.runs import RunsView, open_existing, read_runs
+from controller.report.sources import read_state
+from controller.report.tasks import Progress, task_rows
+from controller.report.units import host_index
+from controller.report.workstreams import workstream_items
+from controller.survey.progress import survey_gaps
+from controller.tasks.events import TaskEvent, read_events
+from controller.tasks.model import PlanTask
+from controller.tasks.schedule import done_days
+from controller.workspace import Workspace
+from controller.yamlio import parse_yaml
+from controller.yamlreader import YamlReader
+
+THURSDAY = 3  # date.weekday()
+
+
+def next_thursday(today: dt.date) -> dt.date:
+    """The next weekly report day; today when today is a Thursday."""
+    return today + dt.timedelta(days=(THURSDAY - today.weekday()) % 7)
+
+
+def plan_tasks(path: Path, sources: dict[str, str]) -> tuple[tuple[PlanTask, ...], dict[str, Any] | None]:
+    """The tasks of province.yml (plan 2495's without `tasks:`) and the file's data; no tasks when
+    the file is missing or its task list is wrong (`mergectl validate` says what is wrong)."""
+    if not path.is_file():
+        sources["province.yml"] = "absent"
+        return (), None
+    data, lines, diagnostics = parse_yaml(path)
+    if diagnostics or not isinstance(data, dict):
+        first = next(iter(diagnostics), None)
+        sources["province.yml"] = f"unreadable ({first.message if first else 'not a mapping'})"
+        return (), None
+    problems = Diagnostics()
+    tasks = read_tasks(YamlReader(path, data, lines, problems))
+    first = next(iter(problems), None)
+    sources["province.yml"] = f"present; tasks unusable ({first})" if first else "present"
+    return (() if first else tasks), data
+
+
+def _quarantine_until(province: dict[str, Any] | None) -> dt.date | None:
+    policy = (province or {}).get("quarantine")
+    value = policy.get("until") if isinstance(policy, dict) else None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _exports(ws: Workspace) -> list[str]:
+    # Playbook runs keep thousands of ansible-runner artefacts under reports/runs/: the
+    # report names each run's summary, not its event files.
+    if not ws.reports_dir.is_dir():
+        return []
+    return sorted(
+        str(path.relative_to(ws.dir))
+        for path in ws.reports_dir.rglob("*")
+        if path.is_file()
+        and ("runs" not in path.relative_to(ws.reports_dir).parts[:1] or path.name == "summary.json")
+    )
+
+
+def build_report(ws: Workspace, today: dt.date | None = None) -> tuple[Report | None, Diagnostics]:
+    """The report of a workspace; (None, diagnostics) only when mapping.yml itself is unusable."""
+    today = today or dt.date.today()
+    mapping, diagnostics = read_mapping(ws.mapping_path)
+    if mapping is None:
+        return None, diagnostics
+    sources: dict[str, str] = {"mapping.yml": "present"}
+    tasks, province = plan_tasks(ws.province_path, sources)
+    files = {
+        name: read_state(ws.state_dir / f"{name}.yml", sources, f"state/{name}.yml")
+        for name in ("allocations", "rendered", "accounts", "decommission")
+    }
+    survey = survey_gaps(ws)
+    connection = open_existing(ws, sources)
+    runs: RunsView | None = None
+    events: list[TaskEvent] = []
+    if connection is not None:
+        try:
+            runs = read_runs(connection, sources)
+            events = read_events(connection)
+            runs = runs if runs.counted else None
+        finally:
+            connection.close()
+    check = read_check(ws, sources)
+    index = host_index(files["rendered"], province)
+    communes = commune_rows(mapping, index, runs, check)
+    progress = Progress(
+        communes={row.code: row.workstreams for row in communes},
+        districts=district_states(index, runs, check),
+        done=done_days(events),
+    )
+    report = Report(
+        workspace=str(ws.dir),
+        province=mapping.province,
+        province_code=province_label(mapping.province),
+        today=today,
+        next_report=next_thursday(today),
+        generated_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        tasks=task_rows(tasks, progress, today),
+        communes=communes,
+        workstreams=workstream_items(ws, mapping, today, sources, files, survey, deadlines_of(tasks)),
+        retired=retired(files["decommission"], _quarantine_until(province)),
+        check=check.summary() if check is not None else None,
+        last_runs=runs.last_runs if runs is not None else [],
+        sources=sources,
+        exports=_exports(ws),
+        survey=survey,
+    )
+    return report, diagnostics

@@ -1,0 +1,144 @@
+"""The plan's tasks against their dates: counts of communes (or old district hosts) from their
+states, the date from the plan and the recorded events, and a state.
+
+A task is done when it was recorded done (`mergectl tasks done`), or when every unit of its
+workstream is verified; overdue past its last allowed date; at risk past its first date when
+the plan allows a later one, with a failure, or when it is due before the next weekly report
+and not every unit has it applied; unknown when neither a date nor the counts can tell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from controller.report.model import (
+    APPLIED,
+    AT_RISK,
+    DONE,
+    FAILED,
+    ON_TRACK,
+    OVERDUE,
+    UNKNOWN,
+    VERIFIED,
+    TaskRow,
+)
+from controller.report.units import COMMUNE_WORKSTREAMS
+from controller.tasks.model import PlanTask
+from controller.tasks.schedule import DoneDays, schedule
+
+AT_RISK_DAYS = 7  # due before the next weekly report
+
+
+@dataclass(frozen=True)
+class Counts:
+    planned: int | None = None
+    applied: int | None = None
+    verified: int | None = None
+    failed: int | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the task rows are counted from."""
+
+    communes: dict[str, dict[str, str]]  # commune code -> workstream -> state
+    districts: dict[str, str]  # old district host -> decommissioning state
+    done: DoneDays
+
+
+def unit_states(task: PlanTask, progress: Progress) -> dict[str, str] | None:
+    """unit -> state for a task a workstream carries out (None: a task recorded by hand)."""
+    if task.workstream == "decommissioning":
+        return dict(progress.districts)
+    if task.workstream in COMMUNE_WORKSTREAMS:
+        return {code: states[task.workstream] for code, states in progress.communes.items()}
+    return None
+
+
+def counts(task: PlanTask, progress: Progress) -> Counts:
+    states = unit_states(task, progress)
+    if states is None:
+        if not task.per_commune:
+            return Counts()
+        recorded = set(progress.done.get(task.id, {})) & set(progress.communes)
+        return Counts(len(progress.communes), len(recorded))
+    if not states:  # no old district hosts known (no state/rendered.yml)
+        return Counts()
+    if all(state == UNKNOWN for state in states.values()):
+        return Counts(len(states))
+    values = list(states.values())
+    return Counts(
+        planned=len(values),
+        applied=sum(1 for state in values if state in (APPLIED, VERIFIED)),
+        verified=values.count(VERIFIED),
+        failed=values.count(FAILED),
+    )
+
+
+def _done_on(task: PlanTask, progress: Progress) -> dt.date | None:
+    recorded = progress.done.get(task.id, {})
+    if not task.per_commune:
+        return recorded.get(None)
+    days = [recorded[code] for code in progress.communes if code in recorded]
+    return max(days) if progress.communes and len(days) == len(progress.communes) else None
+
+
+def task_row(task: PlanTask, tasks: dict[str, PlanTask], progress: Progress, today: dt.date) -> TaskRow:
+    figures = counts(task, progress)
+    done_on = _done_on(task, progress)
+    planned = schedule(task, tasks, progress.done)
+    due, late = planned.due, False
+    if planned.per_commune:
+        states = unit_states(task, progress)
+        finished = (
+            {code for code, state in states.items() if state in (APPLIED, VERIFIED)}
+            if states is not None
+            else set(progress.done.get(task.id, {}))
+        )
+        pending = {code: day for code, day in planned.per_commune.items() if code not in finished}
+        due = min(pending.values()) if pending else max(planned.per_commune.values())
+        late = any(day < today for day in pending.values())
+    days_left = None
+    if due is not None:
+        current = due if today <= due or task.adjusted_due is None else task.adjusted_due
+        days_left = (current - today).days
+    state = _state(task, figures, done_on, due, days_left, late, today)
+    return TaskRow(task, due, days_left, *_figures(figures), done_on, state)
+
+
+def _figures(figures: Counts) -> tuple[int | None, int | None, int | None, int | None]:
+    return figures.planned, figures.applied, figures.verified, figures.failed
+
+
+def _state(
+    task: PlanTask,
+    figures: Counts,
+    done_on: dt.date | None,
+    due: dt.date | None,
+    days_left: int | None,
+    late: bool,
+    today: dt.date,
+) -> str:
+    complete = bool(figures.planned) and (
+        figures.verified == figures.planned
+        or (task.workstream is None and figures.applied == figures.planned)
+    )
+    if done_on is not None or complete:
+        return DONE
+    if due is None or days_left is None:
+        return UNKNOWN
+    if late or days_left < 0:
+        return OVERDUE
+    if today > due:  # within the later date the plan allows
+        return AT_RISK
+    if figures.applied is None or figures.planned is None:
+        return UNKNOWN
+    if figures.failed or (days_left < AT_RISK_DAYS and figures.applied < figures.planned):
+        return AT_RISK
+    return ON_TRACK
+
+
+def task_rows(tasks: tuple[PlanTask, ...], progress: Progress, today: dt.date) -> list[TaskRow]:
+    by_id = {task.id: task for task in tasks}
+    return [task_row(task, by_id, progress, today) for task in tasks]
