@@ -27,6 +27,7 @@ WORKSTREAMS = (
     "dns",
     "mail",
     "edoc",
+    "portals",
     "decommissioning",
     "inventory",
 )
@@ -132,8 +133,10 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> Plan:
             _retire_commune(add, code, before)
         elif before is None:
             _create_commune(add, code, after)
+            _portal_change(add, code, None, after, new.get("old_units") or {})
         else:
             _update_commune(add, code, before, after)
+            _portal_change(add, code, before, after, new.get("old_units") or {})
 
     old_units: dict[str, Any] = old.get("old_units") or {}
     new_units: dict[str, Any] = new.get("old_units") or {}
@@ -226,6 +229,34 @@ def _create_commune(add, code: str, after: dict[str, Any]) -> None:
     for site, data in after["sites"].items():
         add(Change("data_network", "create", subject, _site_text(site, data), label))
     add(Change("edoc", "create", subject, f"plan code {after['edoc_code']}", label))
+
+
+def _portal_change(
+    add, code: str, before: dict[str, Any] | None, after: dict[str, Any], old_units: dict[str, Any]
+) -> None:
+    """The commune's portal choice (province.yml `communes.<code>.portal`): shown when the commune
+    is created, and when the choice changes. A snapshot written before the choice existed has no
+    `portal`: nothing to compare with, so nothing is shown for an existing commune."""
+    portal = after.get("portal")
+    if portal is None or (before is not None and before.get("portal") in (None, portal)):
+        return
+    action = "create" if before is None else "update"
+    text = _portal_text(code, after, old_units)
+    add(Change("portals", action, f"{after['name']} ({code})", text, after["label"]))
+
+
+def _portal_text(code: str, after: dict[str, Any], old_units: dict[str, Any]) -> str:
+    portal = after["portal"]
+    where = f"https://{after['domain']}/"
+    if portal["keep"] is None:
+        text = f"{where}: new portal (starter site)"
+    else:
+        old = old_units.get(portal["keep"]) or {}
+        name = f"{old['name']} ({portal['keep']}, {old['lookup_fqdn']})" if old else portal["keep"]
+        text = f"{where}: keeps the portal of {name}, its content moved to the new name"
+    if not portal["chosen"]:
+        text += f" (default: not chosen in province.yml communes.{code}.portal)"
+    return text
 
 
 def _site_text(site: str, data: dict[str, Any]) -> str:

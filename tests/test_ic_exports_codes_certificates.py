@@ -102,8 +102,8 @@ def test_certificates_cover_every_old_agency_and_every_new_one(workspace: Path) 
             assert row["new_agency_name"].endswith("tỉnh Lâm Đồng")
             assert row["new_edoc_code"].startswith("H36.")
         assert row["effective_date"] == "2025-07-01"
-    # The new Phường Mũi Né (22918) continues the old Hàm Tiến, whose code and seat it
-    # keeps (commune_portal.inherits_from); the old Phường Mũi Né (22915) merged into it.
+    # The new Phường Mũi Né (22918) continues the old Hàm Tiến, whose code and seat it keeps
+    # (the first old unit it is the primary successor of); the old Phường Mũi Né (22915) merged into it.
     seat = next(row for row in rows if row["old_code"] == "22918")
     assert seat["action"] == "renew"
     assert seat["old_agency_name"] == "Ủy ban nhân dân Phường Hàm Tiến, Thành phố Phan Thiết, tỉnh Bình Thuận"

@@ -88,7 +88,11 @@ class CommuneAllocation:
     edoc_code: str
     formed_from: list[FormedFrom]
     district_groups: list[str]  # from_<oldprov>_<olddistrict>
+    # The old unit the commune continues (its first primary old unit): whose certificate is renewed.
+    seat: str | None
+    # The old unit whose portal the commune keeps (province.yml communes.<code>.portal); None: a new one.
     portal_inherits_from: str | None
+    portal_chosen: bool = False  # False: province.yml does not say, the default (new) applies
     label_note: str | None = None
     asn: int | None = None  # for its bgp sites: derived from the code (allocate/asn.py)
 

@@ -164,7 +164,9 @@ class _View:
             edoc_code=entry.edoc_code,
             formed_from=formed,
             district_groups=groups,
-            portal_inherits_from=primary_old.code if primary_old else None,
+            seat=primary_old.code if primary_old else None,
+            portal_inherits_from=province.portal_of(code).keep,
+            portal_chosen=province.portal_of(code).chosen,
             label_note=entry.label_note,
             asn=commune_asn(code, province.commune_asns),
         )

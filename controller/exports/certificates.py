@@ -4,9 +4,8 @@ details change, for the Government Cipher Committee's process (Ban Cơ yếu Ch�
 One row per certificate holder agency (People's Committee) with the action:
 - revoke: the agency no longer exists: every old district, and every old unit merged
   into a new unit as a non-primary part or divided between several;
-- renew: the old unit a merged commune continues (its seat, whose code and portal the new
-  unit inherits: `commune_portal.inherits_from`): its certificate is renewed under the
-  new agency name and code;
+- renew: the old unit a merged commune continues (its seat: the first old unit it is the
+  primary successor of): its certificate is renewed under the new agency name and code;
 - change: an old unit re-established on its own (fate kept): same unit, changed details
   (name and/or parent: the district level is gone, the province may have changed);
 - issue: a new commune that continues none of its old units' certificates.
@@ -58,7 +57,7 @@ def rows(workspace_dir: Path) -> list[dict[str, str]]:
             action, reason = "change", "same unit re-established: name or parent changed"
             if old_name == new_name:
                 continue
-        elif unit.fate == "merged" and successor.portal_inherits_from == unit.code:
+        elif unit.fate == "merged" and successor.seat == unit.code:
             action, reason = "renew", f"seat of the new unit {successor.name}: renew under the new name"
         else:
             action = "revoke"

@@ -25,6 +25,7 @@ from controller.province.model import (
     QuarantinePolicy,
     lan_prefixlen_for,
 )
+from controller.province.portals import read_portals
 from controller.province.report_settings import read_report_settings
 from controller.province.schema import check_keys
 from controller.province.sections import (
@@ -93,6 +94,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
     sites = read_sites(reader, mapping, shared_hq)
     vc_macs = read_vc_macs(reader, mapping)
     legacy = read_legacy(reader, mapping)
+    portals = read_portals(reader, mapping)
 
     named = {
         **{f"pools.{key}": value for key, value in pools.items()},
@@ -134,6 +136,7 @@ def load_province(path: Path, mapping: Mapping) -> tuple[ProvinceConfig | None, 
         legacy_endpoints=legacy,
         commune_asns=commune_asns,
         shared_hq=shared_hq,
+        portals=portals,
         report=read_report_settings(reader),
         raw=data,
         lines=lines,

@@ -9,6 +9,7 @@ from typing import Any
 
 from netaddr import IPAddress, IPNetwork, IPSet
 
+from controller.province.portals import DEFAULT_CHOICE, PortalChoice
 from controller.province.report_settings import ReportSettings
 from controller.tasks.model import PlanTask
 from controller.yamlio import LineIndex
@@ -197,6 +198,8 @@ class ProvinceConfig:
     commune_asns: AsnRange = field(default_factory=AsnRange)
     # Communes whose Party committee and People's Committee share one building: one site.
     shared_hq: frozenset[str] = frozenset()
+    # `communes.<code>.portal`: only the communes that chose; portal_of gives the default to the rest.
+    portals: dict[str, PortalChoice] = field(default_factory=dict)
     report: ReportSettings | None = None  # `report:`, for `mergectl report --mail`
     raw: dict[str, Any] = field(default_factory=dict)
     lines: LineIndex = field(default_factory=LineIndex)
@@ -219,6 +222,10 @@ class ProvinceConfig:
         Party committee HQ (`party`), or one `hq` for both when they share a building."""
         default = _SHARED_SITES if new_code in self.shared_hq else _DEFAULT_SITES
         return self.sites.get(new_code) or list(default)
+
+    def portal_of(self, new_code: str) -> PortalChoice:
+        """The commune's portal choice; a commune that has not chosen gets a new portal."""
+        return self.portals.get(new_code, DEFAULT_CHOICE)
 
     def default_party_site(self, new_code: str, site: SiteSpec) -> bool:
         """A Party committee site the commune has by default (not listed under `sites:`)."""

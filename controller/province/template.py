@@ -147,6 +147,14 @@ sites: {{}}
 #      reuses_old_endpoint: "22915"  # old unit or district code (or "Old province/District name")
 #                                    # whose line it keeps; null = none
 
+# What each new commune decided (plan 114): its web portal keeps one of its merged communes'
+# portals ({{keep: <old unit code>}}) or is a new one (`new`, the default for a commune not listed).
+communes: {{}}
+#  "22918":
+#    portal: {{keep: "22915"}}
+#  "22924":
+#    portal: new
+
 # Video-conference room MACs (default: deterministic locally-administered).
 vc_macs: {{}}
 #  "22918": {{gov: "02:4d:00:00:00:01", party: "02:4d:00:00:00:02"}}

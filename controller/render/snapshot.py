@@ -29,6 +29,7 @@ def snapshot(allocations: Allocations, hosts: list[str]) -> dict[str, Any]:
                 "vc_prefix": str(commune.vc_prefix),
                 "vc_rooms": {room.room: str(room.address) for room in commune.vc_rooms},
                 "edoc_code": commune.edoc_code,
+                "portal": {"keep": commune.portal_inherits_from, "chosen": commune.portal_chosen},
                 "sites": {
                     site.name: {
                         "link_prefix": str(site.endpoint.link_prefix),
