@@ -64,6 +64,14 @@ def role_variables(container: LabContainer, lab_addresses: Mapping[str, str]) ->
     return found
 
 
+# The lab resolves no province FQDN (the containers ask podman's resolver, which knows only the
+# inventory names it aliases), so the archive reaches the directory by its inventory name, which
+# the directory's certificate names too (directory_tls_names in playbooks/mail.yml).
+LAB_GROUP_VARS: dict[str, str] = {
+    "archive_server_ldap_uri": "ldap://{{ province_directory.name }}",
+}
+
+
 def build_overlay(
     plan: LabPlan, addresses: Mapping[str, Mapping[str, str]] | None = None
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
@@ -116,7 +124,7 @@ def build_overlay(
             # reached through the group `lab` alone
             extra_clients[container.host] = None
     children: dict[str, Any] = {
-        LAB_GROUP: {"hosts": lab_hosts, "vars": {"lab_province": plan.province}},
+        LAB_GROUP: {"hosts": lab_hosts, "vars": {"lab_province": plan.province, **LAB_GROUP_VARS}},
     }
     if extra_clients:
         children["commune_clients"] = {"hosts": extra_clients}
