@@ -10,14 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import edit_text
 from test_run_store import recorded_events
 
 from controller.cli import main
 from controller.report import build_report, to_json_data
+from controller.report.tasks import Progress, account_roles, counts
 from controller.report_render import render
 from controller.runs.recorder import RunRecorder
 from controller.runs.store import open_store
+from controller.tasks.plan2495 import DEFAULT_TASKS
 from controller.workspace import Workspace
 
 FIXTURE = Path(__file__).parent / "fixtures" / "import" / "small.csv"
@@ -124,6 +127,25 @@ def replay(
     store.close()
 
 
+# Mũi Né has its IT officer's and its staff's mailboxes; Phú Thủy only its IT officer's; the
+# others none (a disabled account counts for nothing).
+ACCOUNTS = """version: 2
+accounts:
+""" + "".join(
+    f"""- {{key: k{n}, kind: commune, unit: '{unit}', uid: u{n}, role: {role}, status: {status},
+   person: p{n}, issued: '2025-06-10', disabled: null, successor: null}}
+"""
+    for n, (unit, role, status) in enumerate(
+        [
+            ("22918", "it_officer", "active"),
+            ("22918", "staff", "active"),
+            ("22924", "it_officer", "active"),
+            ("23269", "staff", "disabled"),
+        ]
+    )
+)
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     out = tmp_path / "ws"
@@ -150,6 +172,7 @@ def recorded(workspace: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     replay(workspace, {"ns-good": "tanthanh-gw", "ns-broken": "muine-gw"}, "data_line", check=True)
     (workspace / "state" / "check.json").write_text(json.dumps(CHECK), encoding="utf-8")
     (workspace / "state" / "decommission.yml").write_text(JOURNAL, encoding="utf-8")
+    (workspace / "state" / "accounts.yml").write_text(ACCOUNTS, encoding="utf-8")
     for argv in (
         ["done", "it_officers_listed", "--commune", "22918", "--date", "2025-06-10"],
         ["done", "it_officers_listed", "--commune", "22924", "--date", "2025-06-11"],
@@ -280,6 +303,10 @@ def test_per_task_counts_dates_and_states(recorded: Path) -> None:
     assert mail["due_rule"] == {"after": "it_officers_listed", "days": 5, "per_commune": True}
     assert (mail["due"], mail["days_left"], mail["state"]) == ("2025-06-16", 4, "at_risk")
     assert (mail["planned"], mail["applied"], mail["verified"]) == (5, 1, 1)
+    # The mail server serves every commune, but a commune's mailboxes are only there once its
+    # accounts are: Mũi Né has its staff's, the others none yet.
+    staff = tasks["staff_mail_accounts"]
+    assert (staff["planned"], staff["applied"], staff["verified"], staff["failed"]) == (5, 1, 1, 0)
     late = {row["id"]: row for row in data_of(recorded, dt.date(2025, 6, 17))["tasks"]}["mail_set_up"]
     assert (late["due"], late["days_left"], late["state"]) == ("2025-06-16", -1, "overdue")
     officers = tasks["it_officers_listed"]
@@ -397,3 +424,16 @@ def test_a_store_with_task_records_only_tells_nothing_of_the_hosts(workspace: Pa
     assert data["sources"]["state/runs.sqlite"] == "present"
     assert {row["status"] for row in data["communes"]} == {"unknown"}
     assert next(row for row in data["tasks"] if row["id"] == "budget_allocated")["state"] == "done"
+
+
+def test_mail_tasks_need_the_communes_accounts_not_only_the_server() -> None:
+    tasks = {task.id: task for task in DEFAULT_TASKS}
+    # The central mail server applied and verified: every commune's mail workstream says so.
+    communes = {code: {"mail": "verified"} for code in ("22918", "22924", "23269")}
+    progress = Progress(communes, {}, {}, account_roles(yaml.safe_load(ACCOUNTS)))
+    staff = counts(tasks["staff_mail_accounts"], progress)
+    officers = counts(tasks["mail_set_up"], progress)
+    assert (staff.planned, staff.applied, staff.verified) == (3, 1, 1)  # Mũi Né only
+    assert (officers.planned, officers.applied, officers.verified) == (3, 2, 2)  # and Phú Thủy
+    # Without state/accounts.yml no commune has a mailbox yet.
+    assert counts(tasks["staff_mail_accounts"], Progress(communes, {}, {}, None)).applied == 0

@@ -23,7 +23,7 @@ from controller.report.model import Report
 from controller.report.retired import retired
 from controller.report.runs import RunsView, open_existing, read_runs
 from controller.report.sources import read_state
-from controller.report.tasks import Progress, task_rows
+from controller.report.tasks import Progress, account_roles, task_rows
 from controller.report.units import host_index
 from controller.report.workstreams import workstream_items
 from controller.survey.progress import survey_gaps
@@ -114,6 +114,7 @@ def build_report(ws: Workspace, today: dt.date | None = None) -> tuple[Report | 
         communes={row.code: row.workstreams for row in communes},
         districts=district_states(index, runs, check),
         done=done_days(events),
+        account_roles=account_roles(files["accounts"]),
     )
     report = Report(
         workspace=str(ws.dir),

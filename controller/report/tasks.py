@@ -5,12 +5,17 @@ A task is done when it was recorded done (`mergectl tasks done`), or when every 
 workstream is verified; overdue past its last allowed date; at risk past its first date when
 the plan allows a later one, with a failure, or when it is due before the next weekly report
 and not every unit has it applied; unknown when neither a date nor the counts can tell.
+
+The mail server being configured does not make a commune's mailboxes exist: the two mail
+tasks of plan 2495 also need the accounts they are about (state/accounts.yml) before a commune
+counts as applied for them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from controller.report.model import (
     APPLIED,
@@ -19,6 +24,7 @@ from controller.report.model import (
     FAILED,
     ON_TRACK,
     OVERDUE,
+    PLANNED,
     UNKNOWN,
     VERIFIED,
     TaskRow,
@@ -28,6 +34,8 @@ from controller.tasks.model import PlanTask
 from controller.tasks.schedule import DoneDays, schedule
 
 AT_RISK_DAYS = 7  # due before the next weekly report
+# Tasks done for a commune only once it has an active account of this role (plan 2495 ids).
+ACCOUNT_ROLE_OF_TASK = {"mail_set_up": "it_officer", "staff_mail_accounts": "staff"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,19 @@ class Progress:
     communes: dict[str, dict[str, str]]  # commune code -> workstream -> state
     districts: dict[str, str]  # old district host -> decommissioning state
     done: DoneDays
+    # commune code -> roles with an active account; None: state/accounts.yml unreadable or absent
+    account_roles: dict[str, set[str]] | None = None
+
+
+def account_roles(accounts: dict[str, Any] | None) -> dict[str, set[str]] | None:
+    """commune code -> the roles of its active accounts, from state/accounts.yml as read."""
+    if accounts is None:
+        return None
+    roles: dict[str, set[str]] = {}
+    for entry in accounts.get("accounts") or ():
+        if isinstance(entry, dict) and entry.get("kind") == "commune" and entry.get("status") == "active":
+            roles.setdefault(str(entry.get("unit")), set()).add(str(entry.get("role")))
+    return roles
 
 
 def unit_states(task: PlanTask, progress: Progress) -> dict[str, str] | None:
@@ -52,7 +73,15 @@ def unit_states(task: PlanTask, progress: Progress) -> dict[str, str] | None:
     if task.workstream == "decommissioning":
         return dict(progress.districts)
     if task.workstream in COMMUNE_WORKSTREAMS:
-        return {code: states[task.workstream] for code, states in progress.communes.items()}
+        states = {code: states[task.workstream] for code, states in progress.communes.items()}
+        role = ACCOUNT_ROLE_OF_TASK.get(task.id)
+        if role is None:
+            return states
+        roles = progress.account_roles or {}
+        return {
+            code: PLANNED if state in (APPLIED, VERIFIED) and role not in roles.get(code, set()) else state
+            for code, state in states.items()
+        }
     return None
 
 
