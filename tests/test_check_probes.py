@@ -6,13 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from controller.check import probes
-from controller.check.reach import Endpoint, Reach
-from controller.check.results import FAIL, PASS
-from controller.check.runner import probe_one
-from controller.check.targets import Target
-from tests.check_servers import (
+from check_servers import (
     LOOPBACK,
     Pki,
     closed_port,
@@ -21,6 +15,12 @@ from tests.check_servers import (
     https_server,
     make_pki,
 )
+
+from controller.check import probes
+from controller.check.reach import Endpoint, Reach
+from controller.check.results import FAIL, PASS
+from controller.check.runner import probe_one
+from controller.check.targets import Target
 
 ZONE = "lamdong.gov.vn"
 SOA = "ns1.lamdong.gov.vn. hostmaster.lamdong.gov.vn. {serial} 3600 900 1209600 300"

@@ -12,6 +12,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from check_servers import LoopbackReach, Pki, dns_server, greeter, https_server, make_pki
 
 from controller.check import service
 from controller.check.probes import tls_context
@@ -22,7 +23,6 @@ from controller.check.targets import ProvinceFacts, build_targets, select
 from controller.cli import main
 from controller.errors import EXIT_FAILED, EXIT_INVALID, EXIT_OK, UserError
 from controller.inventory_view import InventoryView, load_inventory
-from tests.check_servers import LoopbackReach, Pki, dns_server, greeter, https_server, make_pki
 
 CONTRACT_KEYS = ["check", "workstream", "commune", "host", "target", "status", "detail"]
 DKIM_TXT = '"v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAx"'
