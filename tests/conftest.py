@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from controller.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_source(name: str, path: Path) -> ModuleType:
+    """A file that is no importable module (a role's script, a plugin), loaded under `name`."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader, f"cannot load {path}"
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

@@ -4,30 +4,20 @@
 from __future__ import annotations
 
 import base64
-import importlib.util
 import io
 import sqlite3
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import load_source
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = ROOT / "roles/archive_server/files"
 
 
-def _load(name: str) -> Any:
-    spec = importlib.util.spec_from_file_location(name, FILES / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-auth = _load("archive_auth")
-search = _load("archive_search")
+auth = load_source("archive_auth", FILES / "archive_auth.py")
+search = load_source("archive_search", FILES / "archive_search.py")
 
 BASE = "dc=lamdong,dc=gov,dc=vn"
 SETTINGS = auth.Settings(

@@ -4,29 +4,18 @@ and odt2txt (the archive host's packages); each test says which tool it misses o
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+from conftest import load_source
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load(name: str, path: Path) -> Any:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-text = _load("archive_text", ROOT / "roles/archive_server/files/archive_text.py")
-search = _load("archive_search", ROOT / "roles/archive_server/files/archive_search.py")
-seed = _load("seed_district", ROOT / "roles/old_district_seed/files/seed_district.py")
+text = load_source("archive_text", ROOT / "roles/archive_server/files/archive_text.py")
+search = load_source("archive_search", ROOT / "roles/archive_server/files/archive_search.py")
+seed = load_source("seed_district", ROOT / "roles/old_district_seed/files/seed_district.py")
 
 
 def needs(*tools: str) -> pytest.MarkDecorator:

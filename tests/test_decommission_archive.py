@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 import tarfile
 import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import load_source
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-archive = _load("decommission_archive", ROOT / "module_utils/decommission_archive.py")
-text = _load("archive_text", ROOT / "roles/archive_server/files/archive_text.py")
+archive = load_source("decommission_archive", ROOT / "module_utils/decommission_archive.py")
+text = load_source("archive_text", ROOT / "roles/archive_server/files/archive_text.py")
 
 NAMES = ["Quyết định số 1234-QĐ-UBND.txt", "Hồ sơ một cửa/Danh sách đất đai.csv", "Nội quy.md"]
 
@@ -161,14 +151,17 @@ def test_search_folding_is_diacritics_insensitive(raw: str, folded: str) -> None
 
 
 def test_html_text_and_title_are_extracted() -> None:
-    title, body = text.extract("a.html", "<html><head><title>Thông báo</title><style>x{}</style></head>"
-                               "<body><p>Sáp nhập</p></body></html>".encode())
+    title, body = text.extract(
+        "a.html",
+        "<html><head><title>Thông báo</title><style>x{}</style></head>"
+        "<body><p>Sáp nhập</p></body></html>".encode(),
+    )
     assert title == "Thông báo"
     assert "Sáp nhập" in body and "x{}" not in body
 
 
 def test_search_index_finds_vietnamese_documents_without_diacritics(tmp_path: Path) -> None:
-    search = _load("archive_search", ROOT / "roles/archive_server/files/archive_search.py")
+    search = load_source("archive_search", ROOT / "roles/archive_server/files/archive_search.py")
     published = tmp_path / "published" / "old-x" / "documents"
     published.mkdir(parents=True)
     (published / "Quyết định sáp nhập.txt").write_text("Thành lập xã Hàm Thuận", encoding="utf-8")

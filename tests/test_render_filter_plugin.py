@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
+
+from conftest import load_source
 
 from controller import names
 
@@ -11,10 +12,7 @@ PLUGIN = Path(__file__).resolve().parent.parent / "filter_plugins" / "mergectl.p
 
 
 def _plugin():
-    spec = importlib.util.spec_from_file_location("mergectl_filters", PLUGIN)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.FilterModule().filters()
+    return load_source("mergectl_filters", PLUGIN).FilterModule().filters()
 
 
 def test_commune_label_is_controller_names_label() -> None:

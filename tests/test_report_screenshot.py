@@ -9,11 +9,11 @@ import json
 import os
 import shutil
 import subprocess
-from collections import Counter
 from pathlib import Path
 
-import pngread
 import pytest
+from PIL import Image
+from png_check import blank_reason
 
 from controller.cli import main
 from controller.report_render import render
@@ -60,13 +60,12 @@ def screenshot(html: Path, png: Path, width: int, height: int) -> None:
 
 
 def assert_drawn(png: Path, width: int, height: int) -> None:
-    assert pngread.size(png) == (width, height)
-    _, _, bpp, rows = pngread.rows(png, limit=400)  # the top: title, summary, tasks
-    pixels = Counter(row[x : x + 3] for row in rows for x in range(0, len(row), bpp * 3))
-    background, count = pixels.most_common(1)[0]
-    assert len(pixels) > 20, "the page is blank or nearly (a few colours only)"
-    assert count < 0.97 * sum(pixels.values()), "the page is one colour: nothing was drawn"
-    assert background == b"\xff\xff\xff", "the background is not the page's white"
+    with Image.open(png) as image:
+        assert image.size == (width, height)
+        top = image.convert("RGB").crop((0, 0, width, 400))  # the title, the summary, the tasks
+    assert blank_reason(png, top=400) is None
+    _, background = max(top.getcolors(maxcolors=width * 400) or [(0, None)])
+    assert background == (255, 255, 255), "the background is not the page's white"
 
 
 @pytest.mark.parametrize(("name", "width", "height"), [("phone", 412, 2400), ("desktop", 1280, 2400)])
@@ -94,3 +93,14 @@ def test_the_report_of_a_rendered_province_in_chromium(rendered_binh_thuan: Path
     png = ARTEFACTS / "report-binhthuan-phone.png"
     screenshot(html, png, 412, 2400)
     assert_drawn(png, 412, 2400)
+
+
+def test_a_blank_or_flat_screenshot_is_told_apart(tmp_path: Path) -> None:
+    white = tmp_path / "white.png"
+    Image.new("RGB", (200, 200), (255, 255, 255)).save(white)
+    assert blank_reason(white) == "1 colours only"
+    mostly = Image.new("RGB", (200, 200), (255, 255, 255))
+    for x in range(30):  # a few coloured pixels, as a TLS error page's icon would have
+        mostly.putpixel((x, 0), (x * 8, 0, 0))
+    mostly.save(tmp_path / "mostly.png")
+    assert blank_reason(tmp_path / "mostly.png") == "one colour covers 100% of it"
