@@ -470,3 +470,66 @@ def test_lab_up_status_apply_down_on_podman(tmp_path: Path, capsys: pytest.Captu
         lifecycle.down(workspace)
     assert _lab_objects() == ([], [])
     assert not (workspace / "lab" / "hosts.yml").exists()
+
+
+@needs_podman
+def test_a_failed_commune_in_the_lab_does_not_stop_the_other_and_resume_finishes_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 15's lab test: two communes' gateways in containers, one fails its task (a file the
+    play needs is missing in that container), the other completes; put right on the host,
+    `apply --resume` runs only the failed one."""
+    from controller.cli import main
+    from lab import lifecycle
+
+    workspace = write_workspace(tmp_path / "ws", province=LIVE_PROVINCE)
+    if _lab_objects() != ([], []):
+        lifecycle.down(workspace)
+    playbook = tmp_path / "gateways.yml"
+    playbook.write_text(
+        textwrap.dedent("""\
+        - name: Each commune gateway writes its configuration
+          hosts: communes
+          gather_facts: false
+          tasks:
+            - name: The gateway's own input is there (missing on the broken one)
+              ansible.builtin.stat:
+                path: /etc/mergectl-test-input
+              register: test_input
+              failed_when: not test_input.stat.exists
+            - name: Write the configuration
+              ansible.builtin.copy:
+                content: "{{ inventory_hostname }}\\n"
+                dest: /etc/mergectl-test-done
+                mode: "0644"
+        """),
+        encoding="utf-8",
+    )
+    try:
+        plan = lifecycle.up(workspace, lifecycle.UpOptions(communes=2, seed=False))
+        gateways = sorted(host for host in plan.hosts() if host.endswith("-gw"))
+        assert len(gateways) == 2
+        broken, fine = gateways
+
+        def in_gateway(host: str, *command: str) -> int:
+            return subprocess.run(["podman", "exec", plan.container(host).name, *command]).returncode
+
+        assert in_gateway(fine, "touch", "/etc/mergectl-test-input") == 0
+        apply = ["apply", str(workspace), "--lab", "--playbook", str(playbook)]
+        capsys.readouterr()
+        assert main(apply) == 5
+        first = capsys.readouterr().out
+        assert f"FAILED: {broken}" in first
+        done = ("test", "-f", "/etc/mergectl-test-done")
+        assert in_gateway(fine, *done) == 0 and in_gateway(broken, *done) != 0
+        assert in_gateway(broken, "touch", "/etc/mergectl-test-input") == 0
+        assert main([*apply, "--resume"]) == 0
+        second = capsys.readouterr().out
+        assert f"on its failed or unreachable hosts: {broken}" in second
+        assert f"running gateways.yml (limit: {broken}:&lab)" in second
+        assert in_gateway(broken, *done) == 0
+        assert main([*apply, "--resume"]) == 0
+        assert "nothing to resume" in capsys.readouterr().out
+    finally:
+        lifecycle.down(workspace)
+    assert _lab_objects() == ([], [])
