@@ -17,6 +17,7 @@ from test_run_store import recorded_events
 from controller.cli import main
 from controller.report import build_report, to_json_data
 from controller.report.tasks import Progress, account_roles, counts
+from controller.report.texts import item_text
 from controller.report_render import render
 from controller.runs.recorder import RunRecorder
 from controller.runs.store import open_store
@@ -437,3 +438,14 @@ def test_mail_tasks_need_the_communes_accounts_not_only_the_server() -> None:
     assert (officers.planned, officers.applied, officers.verified) == (3, 2, 2)  # and Phú Thủy
     # Without state/accounts.yml no commune has a mailbox yet.
     assert counts(tasks["staff_mail_accounts"], Progress(communes, {}, {}, None)).applied == 0
+
+
+def test_every_count_of_the_report_is_named_in_vietnamese(recorded: Path) -> None:
+    items = [item for workstream in data_of(recorded)["workstreams"] for item in workstream["items"]]
+    assert len(items) >= 25  # every workstream's counts, the lines' and the survey's included
+    untranslated = [item["what"]["en"] for item in items if item["what"]["vi"] == item["what"]["en"]]
+    assert untranslated == []
+    assert all(item["stage"]["vi"] != item["stage"]["en"] for item in items)
+    assert item_text("new data lines installed (plan 2495: by 2025-06-15)")["vi"] == (
+        "Đường truyền mới đã lắp đặt (KH 2495: trước 15/06/2025)"
+    )

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from controller.report.model import CommuneRow, Report, TaskRow
+from controller.report.texts import item_text, stage_text
 
 SCHEMA = 2
 
@@ -56,6 +57,7 @@ def to_json_data(report: Report) -> dict[str, Any]:
         data = asdict(workstream)
         for item, raw in zip(workstream.items, data["items"], strict=True):
             raw["percent"] = item.percent
+            raw["what"], raw["stage"] = item_text(item.what), stage_text(item.stage)
         workstreams.append(data)
     check = report.check
     return {

@@ -158,7 +158,7 @@ def _workstreams(raw: list[Any], labels: Labels) -> list[dict[str, Any]]:
                 "done": labels.figure(item.get("done")),
                 "planned": labels.figure(item.get("planned")),
                 "percent": labels("unknown") if item.get("percent") is None else f"{item['percent']} %",
-                "stage": item.get("stage", ""),
+                "stage": labels.pick(item.get("stage")),
                 "source": item.get("source", ""),
             }
             for item in workstream.get("items") or []
