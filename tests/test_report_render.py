@@ -243,3 +243,23 @@ def test_timeline_marks_today_and_every_dated_task() -> None:
     assert "Today 2025-06-12" in svg
     assert "mail_accounts" not in svg  # relative deadline not computed yet: listed under, not placed
     assert draw_timeline([], "2025-06-12", view.labels) == ""
+
+
+def test_the_sources_read_in_the_reports_language() -> None:
+    data = fixture_data()
+    data["sources"] = {
+        "state/runs.sqlite": "present (lab runs only)",
+        "staff/*.csv": "present (3 file(s))",
+        "state/check.json": "unreadable (state/check.json:1: not JSON)",
+        "province.yml": "present; tasks unusable (province.yml:56: [deadlines] ...)",
+        "state/decommission.yml": "absent",
+    }
+    sources = build_view(data, "vi").sources
+    assert sources == {
+        "state/runs.sqlite": "có (chỉ có các lần chạy trong lab)",
+        "staff/*.csv": "có (3 tệp)",
+        "state/check.json": "không đọc được (state/check.json:1: not JSON)",  # the error as written
+        "province.yml": "có; không dùng được danh sách nhiệm vụ (province.yml:56: [deadlines] ...)",
+        "state/decommission.yml": "không có",
+    }
+    assert build_view(data, "en").sources == data["sources"]

@@ -4,6 +4,7 @@ figure is worded the same in the HTML and the Markdown."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -148,6 +149,29 @@ def _retired(raw: Any, labels: Labels) -> dict[str, Any]:
     }
 
 
+# How the data states a source: a word, then maybe a count or the file's own error (kept as
+# written: it names a file and line for whoever fixes it).
+_SOURCE = re.compile(r"^(?P<word>present|absent|unreadable|unknown)(?P<rest>.*)$", re.S)
+_SOURCE_DETAILS = {
+    " (lab runs only)": "source_lab_runs_only",
+    "; tasks unusable": "source_tasks_unusable",
+}
+
+
+def _source(status: str, labels: Labels) -> str:
+    match = _SOURCE.match(status)
+    if match is None:
+        return status
+    rest = match["rest"]
+    for english, key in _SOURCE_DETAILS.items():
+        if rest.startswith(english):
+            rest = labels(key) + rest[len(english) :]
+    files = re.fullmatch(r" \((\d+) file\(s\)\)", rest)
+    if files:
+        rest = " " + labels("source_files", count=files[1])
+    return labels(match["word"]) + rest
+
+
 def _workstreams(raw: list[Any], labels: Labels) -> list[dict[str, Any]]:
     shown = []
     for workstream in raw or []:
@@ -223,7 +247,7 @@ def build_view(data: dict[str, Any], lang: str) -> View:
         last_runs=_runs(data.get("last_runs"), labels),
         workstreams=_workstreams(data.get("workstreams") or [], labels),
         survey=data.get("survey") or {"status": "absent", "registers": {}, "lacking": []},
-        sources={str(key): str(value) for key, value in (data.get("sources") or {}).items()},
+        sources={str(key): _source(str(value), labels) for key, value in (data.get("sources") or {}).items()},
         exports=[str(name) for name in data.get("exports") or []],
         raw=data,
     )
