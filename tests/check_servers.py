@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.server
+import ipaddress
 import socket
 import socketserver
 import ssl
@@ -94,7 +95,15 @@ class Pki:
         return context
 
 
+def _alt_name(name: str) -> x509.GeneralName:
+    try:
+        return x509.IPAddress(ipaddress.ip_address(name))
+    except ValueError:
+        return x509.DNSName(name)
+
+
 def make_pki(folder: Path, names: list[str], ca_name: str = "Test internal CA") -> Pki:
+    """A CA and a server certificate it signs for `names` (host names or IP addresses)."""
     now = dt.datetime.now(dt.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, ca_name)])
@@ -122,7 +131,7 @@ def make_pki(folder: Path, names: list[str], ca_name: str = "Test internal CA") 
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), critical=False)
+        .add_extension(x509.SubjectAlternativeName([_alt_name(n) for n in names]), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
         )

@@ -4,8 +4,6 @@ The standard library has no SMTP server any more and aiosmtpd is not among the t
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 import socket
 import socketserver
 import ssl
@@ -13,42 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
-
-
-def make_certificate(folder: Path, name: str) -> tuple[Path, Path]:
-    """A self-signed CA certificate for `name` and 127.0.0.1 (it stands for the province's CA)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName(name), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
-            critical=False,
-        )
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / "ca.pem", folder / "server.key"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    return cert_path, key_path
+from check_servers import make_pki
 
 
 @dataclass
@@ -127,11 +90,11 @@ class _Server(socketserver.ThreadingTCPServer):
 
 
 def start(folder: Path, name: str = "mail.lamdong.gov.vn") -> tuple[Stub, _Server]:
-    cert, key = make_certificate(folder, name)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
+    # The province's CA and the mail server's certificate, valid for its name and 127.0.0.1.
+    pki = make_pki(folder, [name, "127.0.0.1"], ca_name=f"{name} test CA")
+    context = pki.server_context()
     server = _Server(("127.0.0.1", 0), _Handler)
-    stub = Stub("127.0.0.1", server.server_address[1], cert)
+    stub = Stub("127.0.0.1", server.server_address[1], pki.ca_file)
     _Handler.stub, _Handler.context = stub, context
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return stub, server
