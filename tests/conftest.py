@@ -87,7 +87,7 @@ def built_collection(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """scripts/build-collection.sh into a temporary folder: tree/ and dist/ (the tarball)."""
     import subprocess
 
-    repo = Path(__file__).resolve().parent.parent
+    repo = ROOT
     out = tmp_path_factory.mktemp("collection")
     done = subprocess.run(
         [

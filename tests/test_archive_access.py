@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import load_source
+from conftest import ROOT, load_source
 
-ROOT = Path(__file__).resolve().parent.parent
 FILES = ROOT / "roles/archive_server/files"
 
 

@@ -8,10 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import load_source
-
-ROOT = Path(__file__).resolve().parent.parent
-
+from conftest import ROOT, load_source
 
 text = load_source("archive_text", ROOT / "roles/archive_server/files/archive_text.py")
 search = load_source("archive_search", ROOT / "roles/archive_server/files/archive_search.py")

@@ -8,12 +8,9 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import load_source
+from conftest import ROOT, load_source
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-ROOT = Path(__file__).resolve().parent.parent
-
 
 archive = load_source("decommission_archive", ROOT / "module_utils/decommission_archive.py")
 text = load_source("archive_text", ROOT / "roles/archive_server/files/archive_text.py")
