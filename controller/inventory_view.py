@@ -104,17 +104,15 @@ def _ansible_env() -> dict[str, str]:
     }
 
 
-def load_inventory(workspace: Path, extra_sources: Sequence[Path] = ()) -> InventoryView:
-    """`ansible-inventory --list` of the workspace (and of `extra_sources` layered over it)."""
-    if not (workspace / "hosts.yml").is_file():
-        raise UserError(
-            f"{workspace}: no hosts.yml; render the inventory first with 'mergectl inventory {workspace}'"
-        )
+def load_inventory(workspace: Path) -> InventoryView:
+    """`ansible-inventory --list` of the workspace."""
+    from controller.run import inventory_sources
+
     env = {**os.environ, **_ansible_env()}
     binary = Path(sys.executable).with_name("ansible-inventory")
-    command = [str(binary) if binary.exists() else "ansible-inventory", "-i", str(workspace)]
-    for source in extra_sources:
-        command += ["-i", str(source)]
+    command = [str(binary) if binary.exists() else "ansible-inventory"]
+    for source in inventory_sources(workspace, lab=False):
+        command += ["-i", source]
     done = subprocess.run([*command, "--list"], capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         raise UserError(f"ansible-inventory could not read {workspace}: {done.stderr.strip()}")

@@ -135,7 +135,7 @@ def control_node_check(
     }
     ca_file = lab_ca_bundle(workspace, hosts, servers, ansible_content().folder)
     reach = LabReach(hosts, cores[0] if cores else "")
-    checked = check_inventory(view, limit=limit, reach=reach, ca_file=ca_file)
+    checked = check_inventory(view, limit=limit, reach=reach, ca_file=ca_file, facts=facts)
     out(
         f"mergectl check against the lab: {len(checked.results)} checks in "
         f"{time.monotonic() - started:.1f} s (CA: {ca_file or 'none in the lab yet'})"

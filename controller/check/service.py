@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,10 +38,10 @@ def check_inventory(
     reach: Reach | None = None,
     ca_file: Path | None = None,
     progress: Progress | None = None,
+    facts: ProvinceFacts | None = None,
 ) -> Checked:
-    if ca_file is not None and not ca_file.is_file():
-        raise UserError(f"--ca {ca_file}: no such file (the internal CA's certificate, PEM)")
-    facts = read_facts(view)
+    """The checks of an inventory; `facts` when the caller has read them already."""
+    facts = facts or read_facts(view)
     targets = select(build_targets(facts), view, facts, limit)
     context = tls_context(str(ca_file) if ca_file else None)
     return Checked(facts, run_targets(targets, reach or Reach(), context, progress))
@@ -55,7 +54,6 @@ def check_workspace(
     reach: Reach | None = None,
     ca_file: Path | None = None,
     progress: Progress | None = None,
-    extra_sources: Sequence[Path] = (),
 ) -> Checked:
     from controller.run import lab_overlay_path
 
@@ -71,5 +69,5 @@ def check_workspace(
         )
     if ca_file is not None and not ca_file.is_file():
         raise UserError(f"--ca {ca_file}: no such file (the internal CA's certificate, PEM)")
-    view = load_inventory(workspace, extra_sources)
+    view = load_inventory(workspace)
     return check_inventory(view, limit=limit, reach=reach, ca_file=ca_file, progress=progress)
