@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork
 
+from controller.errors import UserError
 from controller.ldapdn import DnError, parse_dn
 
 
@@ -214,3 +215,13 @@ def valid_email(value: str) -> bool:
 def valid_phone(value: str) -> bool:
     """6 to 20 digits, spaces, dots, dashes or parentheses, an optional leading + (0913 456 789, +84 ...)."""
     return bool(_PHONE.match(value))
+
+
+def option_date(text: str | None, option: str) -> dt.date | None:
+    """A command-line date option (`--today`, `--date`): None when not given."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None

@@ -4,7 +4,6 @@ page, Markdown or JSON, in Vietnamese (default) or English; `--mail` sends it.""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from controller.province.report_settings import ReportSettings
 from controller.report import build_report, to_json_data
 from controller.report_mail import MailFailed, build_message, send
 from controller.report_render import DEFAULT_LANGUAGE, FORMATS, LANGUAGES, render
+from controller.values import option_date
 from controller.workspace import Workspace
 from controller.yamlio import atomic_write
 
@@ -126,12 +126,7 @@ def run(args: argparse.Namespace) -> int:
     ws = Workspace(args.workspace)
     ws.require()
     fmt = _format(args)
-    today = None
-    if args.today:
-        try:
-            today = dt.date.fromisoformat(args.today)
-        except ValueError:
-            raise UserError(f"--today {args.today!r} is not a date (YYYY-MM-DD)") from None
+    today = option_date(args.today, "--today")
     # A missing or wrong `report:` section stops before any work.
     settings = _settings(ws) if args.mail else None
     report, diagnostics = build_report(ws, today)

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from controller.errors import Diagnostics, InvalidInput, UserError
+from controller.values import option_date
 from controller.workspace import Workspace
 
 
@@ -51,19 +52,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def _date(text: str | None, option: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"{option} {text!r} is not a date (YYYY-MM-DD)") from None
-
-
 def run(args: argparse.Namespace) -> int:
     ws = Workspace(args.workspace)
     ws.require()
-    today = _date(args.today, "--today") or dt.date.today()
+    today = option_date(args.today, "--today") or dt.date.today()
     if args.action is not None:
         return _record(args, ws, today)
     from controller.report import build_report
@@ -113,7 +105,7 @@ def _record(args: argparse.Namespace, ws: Workspace, today: dt.date) -> int:
             problems.add("--commune", None, f"no new commune {code!r} in {ws.mapping_path}")
     if args.commune and not task.per_commune:
         problems.add("--commune", None, f"task {task.id} is done once for the province, not per commune")
-    day = _date(getattr(args, "date", None), "--date") or today
+    day = option_date(getattr(args, "date", None), "--date") or today
     if day > today:
         problems.add("--date", None, f"{day} is after today ({today}): record a task once it is done")
     if problems:

@@ -49,19 +49,6 @@ def survey_gaps(ws: Workspace) -> dict[str, Any]:
             "deadlines": survey.vc_deadlines()}
 
 
-def survey_gaps_markdown(section: dict[str, Any]) -> list[str]:
-    lines = ["", "## Survey of what exists (`mergectl survey report` for the list per commune)", ""]
-    if section["status"] != "present":
-        return [*lines, f"- {section['status']}: what the new communes lack is unknown"]
-    lines += ["| register | records |", "|---|---|"]
-    lines += [f"| {name} | {'not imported' if count is None else count} |"
-              for name, count in section["registers"].items()]
-    lines += ["", "| still lacking | count |", "|---|---|"]
-    lines += [f"| {item['what']} | {'unknown' if item['count'] is None else item['count']} |"
-              for item in section["lacking"]]
-    return lines
-
-
 def video_conference_items(ws: Workspace, section: dict[str, Any], rooms: int, due: dt.date | None,
                            sources: dict[str, str]) -> list[Item]:
     """Workstream 3 beyond the rendered rooms (plan 2495 §2): rooms whose equipment is handed over,
