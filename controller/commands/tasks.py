@@ -58,23 +58,29 @@ def run(args: argparse.Namespace) -> int:
     today = option_date(args.today, "--today") or dt.date.today()
     if args.action is not None:
         return _record(args, ws, today)
-    from controller.report import build_report
+    from controller.mapping_io import read_mapping
+    from controller.report.data import read_recorded
     from controller.report.jsondata import task_data
+    from controller.report.tasks import task_rows
 
-    report, diagnostics = build_report(ws, today)
-    if report is None:
+    # Only what the tasks are counted from: not the whole report (exports, survey, line orders).
+    mapping, diagnostics = read_mapping(ws.mapping_path)
+    if mapping is None:
         raise InvalidInput(diagnostics)
-    if not report.tasks:
+    sources = {"mapping.yml": "present"}
+    recorded = read_recorded(ws, mapping, sources)
+    rows = task_rows(recorded.tasks, recorded.progress, today)
+    if not rows:
         raise UserError(
-            f"{ws.province_path}: no usable task list ({report.sources['province.yml']}); "
+            f"{ws.province_path}: no usable task list ({sources['province.yml']}); "
             f"run `mergectl validate {ws.dir}`"
         )
     if args.json:
-        print(json.dumps([task_data(row) for row in report.tasks], ensure_ascii=False, indent=2))
+        print(json.dumps([task_data(row) for row in rows], ensure_ascii=False, indent=2))
         return 0
     from controller.tasks.table import task_table
 
-    print(task_table(report.tasks, args.lang))
+    print(task_table(rows, args.lang))
     return 0
 
 

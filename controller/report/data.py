@@ -10,16 +10,18 @@ state/accounts.yml, staff/*.csv, state/decommission.yml and reports/*. A missing
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from controller.errors import Diagnostics
 from controller.mapping_io import read_mapping
+from controller.model import Mapping
 from controller.names import province_label
 from controller.province.tasks import deadlines_of, read_tasks
-from controller.report.checks import read_check
+from controller.report.checks import CheckView, read_check
 from controller.report.communes import commune_rows, district_states
-from controller.report.model import Report
+from controller.report.model import CommuneRow, Report
 from controller.report.retired import retired
 from controller.report.runs import RunsView, open_existing, read_runs
 from controller.report.sources import read_state
@@ -84,19 +86,35 @@ def _exports(ws: Workspace) -> list[str]:
     )
 
 
-def build_report(ws: Workspace, today: dt.date | None = None) -> tuple[Report | None, Diagnostics]:
-    """The report of a workspace; (None, diagnostics) only when mapping.yml itself is unusable."""
-    today = today or dt.date.today()
-    mapping, diagnostics = read_mapping(ws.mapping_path)
-    if mapping is None:
-        return None, diagnostics
-    sources: dict[str, str] = {"mapping.yml": "present"}
+# The state files the tasks and communes are counted from; the report reads the others too.
+PROGRESS_STATE_FILES = ("rendered", "accounts")
+REPORT_STATE_FILES = ("allocations", "rendered", "accounts", "decommission")
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What the workspace records of the work done: the plan's tasks, the state files read, the
+    counted runs, the last check, and from them each commune's states and the tasks' progress."""
+
+    tasks: tuple[PlanTask, ...]
+    province: dict[str, Any] | None
+    files: dict[str, dict[str, Any] | None]
+    runs: RunsView | None
+    check: CheckView | None
+    communes: list[CommuneRow]
+    progress: Progress
+
+
+def read_recorded(
+    ws: Workspace,
+    mapping: Mapping,
+    sources: dict[str, str],
+    state_files: tuple[str, ...] = PROGRESS_STATE_FILES,
+) -> Recorded:
     tasks, province = plan_tasks(ws.province_path, sources)
     files = {
-        name: read_state(ws.state_dir / f"{name}.yml", sources, f"state/{name}.yml")
-        for name in ("allocations", "rendered", "accounts", "decommission")
+        name: read_state(ws.state_dir / f"{name}.yml", sources, f"state/{name}.yml") for name in state_files
     }
-    survey = survey_gaps(ws)
     connection = open_existing(ws, sources)
     runs: RunsView | None = None
     events: list[TaskEvent] = []
@@ -116,6 +134,19 @@ def build_report(ws: Workspace, today: dt.date | None = None) -> tuple[Report | 
         done=done_days(events),
         account_roles=account_roles(files["accounts"]),
     )
+    return Recorded(tasks, province, files, runs, check, communes, progress)
+
+
+def build_report(ws: Workspace, today: dt.date | None = None) -> tuple[Report | None, Diagnostics]:
+    """The report of a workspace; (None, diagnostics) only when mapping.yml itself is unusable."""
+    today = today or dt.date.today()
+    mapping, diagnostics = read_mapping(ws.mapping_path)
+    if mapping is None:
+        return None, diagnostics
+    sources: dict[str, str] = {"mapping.yml": "present"}
+    recorded = read_recorded(ws, mapping, sources, REPORT_STATE_FILES)
+    tasks, files, runs, check = recorded.tasks, recorded.files, recorded.runs, recorded.check
+    survey = survey_gaps(ws)
     report = Report(
         workspace=str(ws.dir),
         province=mapping.province,
@@ -123,10 +154,10 @@ def build_report(ws: Workspace, today: dt.date | None = None) -> tuple[Report | 
         today=today,
         next_report=next_thursday(today),
         generated_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        tasks=task_rows(tasks, progress, today),
-        communes=communes,
+        tasks=task_rows(tasks, recorded.progress, today),
+        communes=recorded.communes,
         workstreams=workstream_items(ws, mapping, today, sources, files, survey, deadlines_of(tasks)),
-        retired=retired(files["decommission"], _quarantine_until(province)),
+        retired=retired(files["decommission"], _quarantine_until(recorded.province)),
         check=check.summary() if check is not None else None,
         last_runs=runs.last_runs if runs is not None else [],
         sources=sources,
