@@ -32,6 +32,7 @@ from controller.survey.progress import survey_gaps
 from controller.tasks.events import TaskEvent, read_events
 from controller.tasks.model import PlanTask
 from controller.tasks.schedule import done_days
+from controller.values import BadValue, calendar_date
 from controller.workspace import Workspace
 from controller.yamlio import parse_yaml
 from controller.yamlreader import YamlReader
@@ -65,11 +66,11 @@ def plan_tasks(path: Path, sources: dict[str, str]) -> tuple[tuple[PlanTask, ...
 def _quarantine_until(province: dict[str, Any] | None) -> dt.date | None:
     policy = (province or {}).get("quarantine")
     value = policy.get("until") if isinstance(policy, dict) else None
-    if isinstance(value, dt.date):
-        return value
+    if not isinstance(value, dt.date | str):
+        return None
     try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
+        return calendar_date(value)  # validate reports a bad one; the report shows none
+    except BadValue:
         return None
 
 
