@@ -148,6 +148,8 @@ def build_report(ws: Workspace, today: dt.date | None = None) -> tuple[Report | 
     recorded = read_recorded(ws, mapping, sources, REPORT_STATE_FILES)
     tasks, files, runs, check = recorded.tasks, recorded.files, recorded.runs, recorded.check
     survey = survey_gaps(ws)
+    retired_units = retired(files["decommission"], _quarantine_until(recorded.province))
+    journal = retired_units if files["decommission"] is not None else None
     report = Report(
         workspace=str(ws.dir),
         province=mapping.province,
@@ -157,8 +159,10 @@ def build_report(ws: Workspace, today: dt.date | None = None) -> tuple[Report | 
         generated_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         tasks=task_rows(tasks, recorded.progress, today),
         communes=recorded.communes,
-        workstreams=workstream_items(ws, mapping, today, sources, files, survey, deadlines_of(tasks)),
-        retired=retired(files["decommission"], _quarantine_until(recorded.province)),
+        workstreams=workstream_items(
+            ws, mapping, today, sources, files, survey, deadlines_of(tasks), journal
+        ),
+        retired=retired_units,
         check=check.summary() if check is not None else None,
         last_runs=runs.last_runs if runs is not None else [],
         sources=sources,

@@ -8,7 +8,7 @@ from typing import Any
 
 from controller.lines.progress import line_order_items
 from controller.model import Mapping
-from controller.report.model import Item, Workstream
+from controller.report.model import Item, Retired, Workstream
 from controller.report.sources import count, staff_rows
 from controller.survey.progress import video_conference_items
 from controller.workspace import Workspace
@@ -32,20 +32,14 @@ WORKSTREAM_DEADLINE = {
 DECOMMISSION_STEPS = ("inventory", "backup", "verify", "lockdown", "revoke", "poweroff")
 
 
-def _decommission_counts(data: dict[str, Any] | None) -> dict[str, int] | None:
-    if data is None:
+def _decommission_counts(retired: Retired | None) -> dict[str, int] | None:
+    """Old district hosts done, per step, from the journal as the report read it (None: no journal)."""
+    if retired is None:
         return None
-    hosts = data.get("hosts") or {}
-    counts = dict.fromkeys(DECOMMISSION_STEPS, 0)
-    if not isinstance(hosts, dict):
-        return counts
-    for entry in hosts.values():
-        steps = entry.get("steps", {}) if isinstance(entry, dict) else {}
-        for step in DECOMMISSION_STEPS:
-            status = steps.get(step, {}).get("status") if isinstance(steps.get(step), dict) else None
-            if status == "done":
-                counts[step] += 1
-    return counts
+    return {
+        step: sum(1 for host in retired.hosts if host.steps.get(step) == "done")
+        for step in DECOMMISSION_STEPS
+    }
 
 
 def _step(counts: dict[str, int] | None, step: str) -> int | None:
@@ -60,13 +54,14 @@ def workstream_items(
     files: dict[str, dict[str, Any] | None],
     survey: dict[str, Any],
     deadlines: dict[str, dt.date],
+    retired: Retired | None,
 ) -> list[Workstream]:
     """The 12 workstreams with their items; `files` holds the state files by name (None: absent),
-    `survey` the survey's section, `deadlines` the tasks' dates by id."""
+    `survey` the survey's section, `deadlines` the tasks' dates by id, `retired` the journal's
+    hosts (None: no journal)."""
     allocations = files["allocations"]
     rendered = files["rendered"]
     accounts = files["accounts"]
-    decommission = files["decommission"]
     staff = staff_rows(ws.staff_dir, sources)
     communes = len(mapping.new_units)
     old_units = len(mapping.old_units)
@@ -117,7 +112,7 @@ def workstream_items(
             if isinstance(entry, dict)
         )
     sites_planned = sites_allocated if sites_allocated is not None else communes
-    steps = _decommission_counts(decommission)
+    steps = _decommission_counts(retired)
     lookup_names = None
     if rendered is not None:
         lookup_names = (count(rendered, "old_units") or 0) + (count(rendered, "old_districts") or 0)
