@@ -6,6 +6,8 @@
     {{ 'Xã Đắk Mil' | ascii_fold }}                  -> xa dak mil
     {{ 'Bình Thuận' | group_name }}                  -> binh_thuan
     {{ 'binhthuan' | old_province_domain('lamdong.gov.vn') }}  -> binhthuan.gov.vn
+    {{ 'PhuHai.PhanThiet.BinhThuan.gov.vn.' | lookup_name }}    -> phuhai.phanthiet.binhthuan.gov.vn
+    {{ old_units | old_portal_sites(['22924']) }}    -> [{'fqdn': <its lookup_name>, 'name': ...}]
 """
 
 from __future__ import annotations
@@ -69,6 +71,23 @@ def old_province_domain(old_province_label: str, domain: str) -> str:
     return names.old_province_domain(old_province_label, domain)
 
 
+def lookup_name(fqdn: object) -> str:
+    """An old look-up name as the portal serves it, and as its mirror's folder is named in the
+    archive and on the portal host: lower case, without the final dot of a written FQDN."""
+    return str(fqdn or "").lower().removesuffix(".")
+
+
+def old_portal_sites(old_units: list[dict], unit_codes: list) -> list[dict]:
+    """The portals of the old units whose code is in `unit_codes`: [{fqdn, name}], one per look-up
+    name (the last unit listing a name gives its name)."""
+    codes = list(unit_codes or [])
+    sites: dict[str, str] = {}
+    for unit in old_units or []:
+        if unit.get("code") in codes and lookup_name(unit.get("lookup_fqdn")):
+            sites[lookup_name(unit.get("lookup_fqdn"))] = unit.get("name")
+    return [{"fqdn": fqdn, "name": name} for fqdn, name in sites.items()]
+
+
 def _require_netaddr() -> None:
     if NETADDR_IMPORT_ERROR is not None:
         raise ImportError(f"this filter needs the Python library netaddr: {NETADDR_IMPORT_ERROR}")
@@ -105,6 +124,8 @@ class FilterModule:
             "ascii_fold": ascii_fold,
             "group_name": group_name,
             "old_province_domain": old_province_domain,
+            "lookup_name": lookup_name,
+            "old_portal_sites": old_portal_sites,
             "ptr_name": ptr_name,
             "reverse_zones": reverse_zones,
         }
