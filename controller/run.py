@@ -25,6 +25,7 @@ import os
 import shlex
 import sys
 from collections.abc import Callable, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -410,42 +411,43 @@ def run_playbook(
         run_dir=str(run_dir),
     )
     printer = ProgressPrinter(out, diff=request.diff, verbose=request.verbosity > 0)
-    try:
-        result = runner(
-            private_data_dir=str(run_dir),
-            project_dir=str(project_dir),
-            playbook=content.playbook_argument(request.playbook),
-            inventory=inventories,
-            extravars=extravars,
-            limit=limit,
-            cmdline=" ".join(shlex.quote(flag) for flag in flags) or None,
-            envvars=envvars,
-            tags=request.tags,
-            skip_tags=request.skip_tags,
-            forks=request.forks,
-            verbosity=request.verbosity or None,
-            quiet=True,
-            event_handler=lambda event: recorder(event) and printer(event),
+    with closing(store):  # closed however the run ends, a summary that fails included
+        try:
+            result = runner(
+                private_data_dir=str(run_dir),
+                project_dir=str(project_dir),
+                playbook=content.playbook_argument(request.playbook),
+                inventory=inventories,
+                extravars=extravars,
+                limit=limit,
+                cmdline=" ".join(shlex.quote(flag) for flag in flags) or None,
+                envvars=envvars,
+                tags=request.tags,
+                skip_tags=request.skip_tags,
+                forks=request.forks,
+                verbosity=request.verbosity or None,
+                quiet=True,
+                event_handler=lambda event: recorder(event) and printer(event),
+            )
+        except BaseException:
+            recorder.finish("interrupted", None)
+            raise
+        finished = datetime.now(UTC).isoformat(timespec="seconds")
+        summary = summarise(
+            result.stats,
+            playbook=str(request.playbook),
+            rc=int(result.rc or 0),
+            status=str(result.status),
+            started=started,
+            finished=finished,
         )
-    except BaseException:
-        recorder.finish("interrupted", None)
-        store.close()
-        raise
-    finished = datetime.now(UTC).isoformat(timespec="seconds")
-    summary = summarise(
-        result.stats,
-        playbook=str(request.playbook),
-        rc=int(result.rc or 0),
-        status=str(result.status),
-        started=started,
-        finished=finished,
-    )
-    summary.update({"workspace": str(workspace), "lab": request.lab, "limit": limit, "check": request.check})
-    outcome = RunResult(int(result.rc or 0), str(result.status), run_dir, summary)
-    # ansible-runner turns a Ctrl-C into a cancelled run rather than an exception.
-    recorded = "interrupted" if outcome.status == "canceled" else "ok" if outcome.ok else "failed"
-    recorder.finish(recorded, outcome.rc)
-    store.close()
+        summary.update(
+            {"workspace": str(workspace), "lab": request.lab, "limit": limit, "check": request.check}
+        )
+        outcome = RunResult(int(result.rc or 0), str(result.status), run_dir, summary)
+        # ansible-runner turns a Ctrl-C into a cancelled run rather than an exception.
+        recorded = "interrupted" if outcome.status == "canceled" else "ok" if outcome.ok else "failed"
+        recorder.finish(recorded, outcome.rc)
     atomic_write(run_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     return outcome
 
