@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from controller.errors import Diagnostics
+from controller.limits import PROVINCE_YML_MAX_BYTES
 from controller.mapping_io import read_mapping
 from controller.model import Mapping
 from controller.names import province_label
@@ -51,7 +52,7 @@ def plan_tasks(path: Path, sources: dict[str, str]) -> tuple[tuple[PlanTask, ...
     if not path.is_file():
         sources["province.yml"] = "absent"
         return (), None
-    data, lines, diagnostics = parse_yaml(path)
+    data, lines, diagnostics = parse_yaml(path, max_bytes=PROVINCE_YML_MAX_BYTES, what="province.yml")
     if diagnostics or not isinstance(data, dict):
         first = next(iter(diagnostics), None)
         sources["province.yml"] = f"unreadable ({first.message if first else 'not a mapping'})"
